@@ -3,6 +3,13 @@
 
 use clap::{Parser, Subcommand};
 
+mod compat;
+mod diff;
+mod codegen;
+mod lint;
+mod serve;
+mod verify;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Site Builder contract tooling")]
 struct Cli {
@@ -11,9 +18,40 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Generate the contract tests from the specs (`--check`: fail when they are stale).
+    Gen(codegen::Args),
+    /// Run the contract suites against the embedded provider or a deployment, with reports.
+    Verify(verify::Args),
+    /// Check the OpenAPI specs for what the toolchain cannot handle.
+    Lint(lint::Args),
+    /// Report breaking changes between two versions of the specs.
+    Diff(diff::Args),
+    /// Check that the specs (and `--live`, a provider) still serve each consumer.
+    Compat(compat::Args),
+    /// Serve the reference provider on loopback until Ctrl-C.
+    Serve(serve::ServeArgs),
+    /// Print a development JWT for the reference provider.
+    Token(serve::TokenArgs),
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Gen(args) => codegen::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Compat(args) => compat::run(args),
+        Command::Serve(args) => serve::run_serve(args),
+        Command::Token(args) => serve::run_token(args),
+    }
 }

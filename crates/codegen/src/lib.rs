@@ -1,1 +1,381 @@
-//! placeholder, being written
+//! The emitter behind `cargo xtask gen`: for every operation of a spec, a module of thin
+//! `#[tokio::test]` functions, one per applicable check, calling `sb-runtime`. Built with
+//! `quote!`, formatted with `prettyplease`, deterministic (operations sorted by path and
+//! method, checks in plan order), headed with the command that regenerates it.
+
+mod ident;
+pub mod project;
+
+use std::path::{Component, Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use sb_runtime::negative;
+use sb_runtime::plan::Check;
+use sb_spec::{Location, Operation, Spec};
+use serde_json::Value;
+
+pub use ident::{module_name, snake};
+
+/// The typed client a generated positive test goes through.
+#[derive(Debug, Clone)]
+pub struct TypedClient {
+    /// Rust path of the module holding progenitor's `Client` and `types`, e.g.
+    /// `sitebuilder_contract::agents`.
+    pub module: String,
+}
+
+/// What to generate from one spec.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec as named in headers and reports (`openapi/agents-api.yaml`).
+    pub spec_label: String,
+    /// Path from the generated file's directory to the spec, for `include_str!`.
+    pub include_path: String,
+    /// The regenerate command written in the header.
+    pub command: String,
+    /// The typed client, when the spec has one compiled into the crate.
+    pub typed: Option<TypedClient>,
+    /// Which checks to emit.
+    pub select: Selection,
+}
+
+/// Which checks a generated file holds: the performance budgets can live in a test target
+/// of their own (`cargo xtask perf`), so `cargo test` asserts no timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    All,
+    Functional,
+    Performance,
+}
+
+impl Selection {
+    fn keeps(self, check: Check) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Functional => check != Check::PerfBudget,
+            Selection::Performance => check == Check::PerfBudget,
+        }
+    }
+}
+
+/// An operation that was left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub operation: String,
+    pub reason: String,
+}
+
+/// The generated file of one spec and what it covers.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub source: String,
+    /// `(operationId, checks)` per generated operation.
+    pub operations: Vec<(String, Vec<Check>)>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Generated {
+    /// Number of generated tests.
+    pub fn test_count(&self) -> usize {
+        self.operations.iter().map(|(_, c)| c.len()).sum()
+    }
+}
+
+/// A spec the emitter cannot read at all.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct GenError {
+    pub file: String,
+    pub message: String,
+}
+
+/// The checks generated for `op`: those the plan says apply, the negative ones only when
+/// the spec lets us provoke them, the typed one only with a typed client.
+pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
+    Check::ALL
+        .into_iter()
+        .filter(|check| check.applies(op))
+        .filter(|check| match check {
+            Check::TypedClient => typed,
+            Check::ErrorMissingRequired
+            | Check::ErrorWrongType
+            | Check::ErrorOutOfRange
+            | Check::ErrorBadEnum => !negative::body_mutations(spec, op, *check).is_empty(),
+            Check::ErrorUnknownId => negative::unknown_id(spec, op).is_some(),
+            Check::SseErrorEvent => {
+                !negative::body_mutations(spec, op, Check::ErrorOutOfRange).is_empty()
+                    || !negative::body_mutations(spec, op, Check::ErrorMissingRequired).is_empty()
+            }
+            _ => true,
+        })
+        .collect()
+}
+
+/// Why an operation cannot get tests built from the spec alone, if it cannot.
+fn unsupported(op: &Operation) -> Option<String> {
+    if let Some(param) = op
+        .parameters
+        .iter()
+        .find(|p| p.required && p.example.is_none() && !is_tenant(&p.name))
+    {
+        return Some(format!(
+            "required {} parameter `{}` has no example; add one",
+            param.location.as_str(),
+            param.name
+        ));
+    }
+    if let Some(body) = &op.request_body {
+        if body.example.is_none() {
+            return Some("the request body has no example; add one".into());
+        }
+        if !body.media_type.contains("json") {
+            return Some(format!("request media type `{}` is not JSON", body.media_type));
+        }
+    }
+    if op.success().is_none() {
+        return Some("no 2xx response is documented".into());
+    }
+    if op.method == "options" || op.method == "trace" || op.method == "head" {
+        return Some(format!("{} operations are not tested", op.method.to_uppercase()));
+    }
+    None
+}
+
+fn is_tenant(name: &str) -> bool {
+    name == sb_runtime::plan::TENANT_PATH_PARAM
+        || name.eq_ignore_ascii_case(sb_runtime::plan::TENANT_HEADER)
+}
+
+/// Generates the test file for `spec`.
+pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
+    let operations = spec.operations().map_err(|e| GenError {
+        file: options.spec_label.clone(),
+        message: e.to_string(),
+    })?;
+    let mut modules = Vec::new();
+    let mut covered = Vec::new();
+    let mut skipped = Vec::new();
+    let mut used_names = std::collections::BTreeSet::new();
+    for op in &operations {
+        if let Some(reason) = unsupported(op) {
+            skipped.push(Skipped {
+                operation: op.id.clone(),
+                reason,
+            });
+            continue;
+        }
+        let name = module_name(&op.id, &mut used_names);
+        let checks: Vec<Check> = checks_for(spec, op, options.typed.is_some())
+            .into_iter()
+            .filter(|c| options.select.keeps(*c))
+            .collect();
+        if checks.is_empty() {
+            continue;
+        }
+        modules.push(operation_module(spec, op, &name, &checks, options));
+        covered.push((op.id.clone(), checks));
+    }
+    let label = &options.spec_label;
+    let include = &options.include_path;
+    let body = quote! {
+        use sb_runtime::{Check, Op, SpecSource};
+
+        const SPEC: SpecSource = SpecSource {
+            file: #label,
+            text: include_str!(#include),
+        };
+
+        #(#modules)*
+    };
+    let file: syn::File = syn::parse2(body).map_err(|e| GenError {
+        file: label.clone(),
+        message: format!("generated code does not parse: {e}"),
+    })?;
+    let title = spec.title().to_string();
+    let count: usize = covered.iter().map(|(_, c)| c.len()).sum();
+    let mut source = format!(
+        "//! Generated by `{}` from {label}. Do not edit by hand.\n//!\n//! Contract tests for {title} {}: {} operations, {count} checks.\n",
+        options.command,
+        spec.version(),
+        covered.len(),
+    );
+    for s in &skipped {
+        source.push_str(&format!("//! Skipped `{}`: {}.\n", s.operation, s.reason));
+    }
+    source.push('\n');
+    source.push_str(&prettyplease::unparse(&file));
+    Ok(Generated {
+        source: source.replace("\r\n", "\n"),
+        operations: covered,
+        skipped,
+    })
+}
+
+fn operation_module(
+    spec: &Spec,
+    op: &Operation,
+    name: &str,
+    checks: &[Check],
+    options: &Options,
+) -> TokenStream {
+    let module = format_ident!("{}", name);
+    let id = &op.id;
+    let doc = format!(" `{} {}`", op.method.to_uppercase(), op.path);
+    let tests = checks.iter().map(|check| {
+        let test = format_ident!("{}", check.name());
+        if *check == Check::TypedClient {
+            let body = typed_body(spec, op, options.typed.as_ref().expect("typed checks need a client"));
+            quote! {
+                #[tokio::test]
+                async fn #test() {
+                    sb_runtime::run_typed(OP, |t| async move { #body }).await
+                }
+            }
+        } else {
+            let variant = format_ident!("{}", heck::AsUpperCamelCase(check.name()).to_string());
+            quote! {
+                #[tokio::test]
+                async fn #test() {
+                    sb_runtime::run(OP, Check::#variant).await
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        mod #module {
+            use super::*;
+
+            const OP: Op = Op { spec: SPEC, id: #id };
+
+            #(#tests)*
+        }
+    }
+}
+
+/// The body of a typed check: decode the examples into progenitor types, call the client
+/// positionally (path params in path order, then query and header params by name, then
+/// the body, as progenitor orders them), and read the response as its success type.
+fn typed_body(spec: &Spec, op: &Operation, client: &TypedClient) -> TokenStream {
+    let module: syn::Path = syn::parse_str(&client.module).expect("client module is a Rust path");
+    let method = format_ident!("{}", snake(&op.id));
+    let mut bindings = Vec::new();
+    let mut args = Vec::new();
+    let mut used = std::collections::BTreeSet::new();
+    let mut ordered: Vec<&sb_spec::Parameter> = Vec::new();
+    let path_order = |name: &str| op.path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
+    let mut path: Vec<_> = op.params_in(Location::Path).collect();
+    path.sort_by_key(|p| path_order(&p.name));
+    ordered.extend(path);
+    for location in [Location::Query, Location::Header] {
+        let mut params: Vec<_> = op.params_in(location).collect();
+        params.sort_by(|a, b| a.name.cmp(&b.name));
+        ordered.extend(params);
+    }
+    for param in ordered {
+        let var = format_ident!("{}", module_name(&param.name, &mut used));
+        let name = &param.name;
+        let plain = plain_string(spec, &param.schema);
+        if param.required {
+            if plain {
+                bindings.push(quote! { let #var: String = t.param(#name)?; });
+            } else {
+                bindings.push(quote! { let #var = t.param(#name)?; });
+            }
+            args.push(quote! { &#var });
+        } else {
+            bindings.push(quote! { let #var = t.param_opt(#name)?; });
+            if param.location == Location::Header {
+                args.push(quote! { #var.as_ref() });
+            } else {
+                args.push(quote! { #var });
+            }
+        }
+    }
+    if op.request_body.is_some() {
+        bindings.push(quote! { let body = t.body()?; });
+        args.push(quote! { &body });
+    }
+    let call = quote! { client.#method(#(#args),*).await };
+    let read = match op.success().and_then(|r| r.content.first()) {
+        Some(media) if media.name == "text/event-stream" => {
+            match op.sse_event_schema().and_then(ref_name) {
+                Some(event) => {
+                    let event = format_ident!("{}", heck::AsUpperCamelCase(event).to_string());
+                    quote! { t.events::<#module::types::#event, _>(#call).await }
+                }
+                None => quote! { t.bytes(#call).await },
+            }
+        }
+        Some(media) if !media.name.contains("json") => quote! { t.bytes(#call).await },
+        _ => quote! { t.json(#call) },
+    };
+    quote! {
+        let client = #module::Client::new_with_client(t.base_url(), t.client()?);
+        #(#bindings)*
+        #read
+    }
+}
+
+/// `#/components/schemas/GenerationEvent` -> `GenerationEvent`.
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")?
+        .as_str()?
+        .strip_prefix("#/components/schemas/")
+}
+
+/// A string without constraints: progenitor takes it as `&str`, not as a newtype.
+fn plain_string(spec: &Spec, schema: &Value) -> bool {
+    let Ok(schema) = spec.resolve(schema, "") else {
+        return false;
+    };
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && ["minLength", "maxLength", "pattern", "enum", "format"]
+            .iter()
+            .all(|k| schema.get(k).is_none())
+}
+
+/// The relative path from directory `from` to file `to` (both relative to one root, or
+/// both absolute), with `/` separators so output is the same on every platform.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from.components().filter(|c| *c != Component::CurDir).collect();
+    let to: Vec<Component> = to.components().filter(|c| *c != Component::CurDir).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to[common..] {
+        out.push(part.as_os_str());
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+/// The `mod.rs` listing the generated spec modules.
+pub fn module_index(modules: &[String], command: &str) -> String {
+    let items = modules.iter().map(|m| {
+        let m = format_ident!("{}", m);
+        quote! { mod #m; }
+    });
+    let file: syn::File = syn::parse2(quote! { #(#items)* }).expect("module list parses");
+    format!(
+        "//! Generated by `{command}`. Do not edit by hand.\n//!\n//! One module of contract tests per spec.\n\n{}",
+        prettyplease::unparse(&file)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("tests/contract/generated"), Path::new("openapi/a.yaml")),
+            "../../../openapi/a.yaml"
+        );
+        assert_eq!(relative_path(Path::new("out"), Path::new("out/x.yaml")), "x.yaml");
+    }
+}

@@ -1,0 +1,101 @@
+//! The project's own generation: the three specs in `openapi/` to `tests/contract/generated/`,
+//! with typed clients from the root crate. `gen` and `gen --check` share this code path.
+
+use std::path::{Path, PathBuf};
+
+use sb_spec::Spec;
+
+use crate::{GenError, Generated, Options, Selection, TypedClient, module_index, relative_path};
+
+/// The specs of this project and the module of their typed clients in the root crate.
+pub const PROJECT_SPECS: &[(&str, &str)] = &[
+    ("openapi/agents-api.yaml", "agents"),
+    ("openapi/generation-api.yaml", "generation"),
+    ("openapi/validation-api.yaml", "validation"),
+];
+
+/// Where the generated contract tests live, relative to the workspace root: the functional
+/// checks (run by `cargo test`) and the performance budgets (run by `cargo xtask perf`).
+pub const PROJECT_OUTS: &[(&str, Selection)] = &[
+    ("tests/contract/generated", Selection::Functional),
+    ("tests/contract_perf/generated", Selection::Performance),
+];
+
+/// The command that regenerates the project's tests.
+pub const PROJECT_COMMAND: &str = "cargo xtask gen";
+
+/// One file to write: its path relative to the root, and its text.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Everything `gen` produces for the project, plus the per-spec results for the summary.
+pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<(String, Generated)>), GenError> {
+    let mut outputs = Vec::new();
+    let mut results = Vec::new();
+    let mut specs = Vec::new();
+    for (file, module) in PROJECT_SPECS {
+        let spec = Spec::load(&root.join(file)).map_err(|e| GenError {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        specs.push((file, module, spec));
+    }
+    for (out, select) in PROJECT_OUTS {
+        let mut modules = Vec::new();
+        for (file, module, spec) in &specs {
+            let options = Options {
+                spec_label: file.to_string(),
+                include_path: relative_path(Path::new(out), Path::new(file)),
+                command: PROJECT_COMMAND.to_string(),
+                typed: Some(TypedClient {
+                    module: format!("sitebuilder_contract::{module}"),
+                }),
+                select: *select,
+            };
+            let generated = crate::generate(spec, &options)?;
+            if generated.operations.is_empty() {
+                continue;
+            }
+            outputs.push(Output {
+                path: Path::new(out).join(format!("{module}.rs")),
+                text: generated.source.clone(),
+            });
+            modules.push(module.to_string());
+            results.push((format!("{out}/{module}.rs"), generated));
+        }
+        outputs.push(Output {
+            path: Path::new(out).join("mod.rs"),
+            text: module_index(&modules, PROJECT_COMMAND),
+        });
+    }
+    Ok((outputs, results))
+}
+
+/// The outputs whose file under `root` is missing or differs.
+pub fn stale(root: &Path, outputs: &[Output]) -> Vec<PathBuf> {
+    outputs
+        .iter()
+        .filter(|o| {
+            std::fs::read_to_string(root.join(&o.path))
+                .map(|current| current.replace("\r\n", "\n") != o.text)
+                .unwrap_or(true)
+        })
+        .map(|o| o.path.clone())
+        .collect()
+}
+
+/// Writes the outputs that changed; returns them.
+pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<PathBuf>> {
+    let changed = stale(root, outputs);
+    for output in outputs.iter().filter(|o| changed.contains(&o.path)) {
+        let path = root.join(&output.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, &output.text)?;
+    }
+    Ok(changed)
+}

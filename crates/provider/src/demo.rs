@@ -1,0 +1,138 @@
+//! Demo data: the tenants, sites, generations, deployments and logo that the specs'
+//! examples name, so a test built from the examples alone succeeds against the provider.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::analysis::analyse;
+use crate::logo::{self, DEMO_LOGO_ID};
+use crate::page;
+use crate::store::{Brand, DeploymentRow, GenerationRow, Store};
+
+/// The demo tenant of the examples.
+pub const DEMO_TENANT: &str = "test-tenant";
+/// A second tenant, for isolation tests.
+pub const OTHER_TENANT: &str = "other-tenant";
+
+fn at(min: u32, sec: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 15, 10, min, sec)
+        .single()
+        .unwrap_or_else(Utc::now)
+}
+
+/// The low-scoring page: unused brand colours, no logo, images without alt text, an
+/// inline script and a plain-http link.
+const LOW_SCORE_HTML: &str = "<!DOCTYPE html><html><head><title>Clearance</title></head><body>\
+<div class=\"banner\"><img src=\"https://cdn.example/banner.jpg\"><img src=\"https://cdn.example/deal.jpg\"></div>\
+<p>Everything must go.</p><a href=\"http://shop.example/clearance\">Shop</a>\
+<script>document.title = 'Sale';</script></body></html>";
+
+fn seed_generated(
+    store: &Store,
+    tenant: &str,
+    site_id: &str,
+    generation_id: &str,
+    prompt: &str,
+    template_id: &str,
+    brand: &Brand,
+    html: Option<&str>,
+) -> rusqlite::Result<()> {
+    let html = match html {
+        Some(html) => html.to_owned(),
+        None => {
+            let template = page::template(template_id).unwrap_or(&page::TEMPLATES[0]);
+            page::render(prompt, template, brand, true).concat()
+        }
+    };
+    let score = analyse(&html, brand).brand_score;
+    let generation = GenerationRow {
+        id: generation_id.to_owned(),
+        tenant: tenant.to_owned(),
+        site_id: site_id.to_owned(),
+        status: "COMPLETE".to_owned(),
+        prompt: prompt.to_owned(),
+        template_id: Some(template_id.to_owned()),
+        brand_score: Some(score),
+        html: Some(html),
+        created_at: at(0, 0),
+        completed_at: Some(at(0, 3)),
+    };
+    store.seed_site(tenant, site_id, &generation, brand)
+}
+
+/// Seeds the demo data (idempotent: existing rows are kept).
+pub fn seed(store: &Store, public_base_url: &str) -> rusqlite::Result<()> {
+    let logo_prompt = "Modern tech logo";
+    let colors = vec!["#0066CC".to_owned()];
+    store.put_logo(
+        DEMO_LOGO_ID,
+        &logo::draw(DEMO_LOGO_ID, logo_prompt, "modern", &colors, 0),
+    )?;
+    let branded = Brand {
+        primary: Some("#0066CC".to_owned()),
+        secondary: Some("#FF6600".to_owned()),
+        logo: Some(format!("{public_base_url}/agents/logos/{DEMO_LOGO_ID}")),
+    };
+    seed_generated(
+        store,
+        DEMO_TENANT,
+        "test-site-id",
+        "gen-demo-0001",
+        "Create a landing page for summer sale",
+        "ecommerce-sale",
+        &branded,
+        None,
+    )?;
+    seed_generated(
+        store,
+        DEMO_TENANT,
+        "test-site",
+        "gen-demo-0002",
+        "Create a landing page for our consultancy",
+        page::DEFAULT_TEMPLATE,
+        &Brand::default(),
+        None,
+    )?;
+    seed_generated(
+        store,
+        DEMO_TENANT,
+        "low-score-site",
+        "gen-demo-0003",
+        "Create a clearance page",
+        "ecommerce-sale",
+        &Brand {
+            primary: Some("#0066CC".to_owned()),
+            secondary: Some("#FF6600".to_owned()),
+            logo: Some("https://cdn.example/logo.svg".to_owned()),
+        },
+        Some(LOW_SCORE_HTML),
+    )?;
+    seed_generated(
+        store,
+        OTHER_TENANT,
+        "other-site",
+        "gen-other-0001",
+        "Create a landing page for a bakery",
+        "restaurant-menu",
+        &Brand {
+            primary: Some("#2E7D32".to_owned()),
+            secondary: None,
+            logo: None,
+        },
+        None,
+    )?;
+    for (id, tenant, site) in [
+        ("dep-demo-0001", DEMO_TENANT, "test-site-id"),
+        ("dep-other-0001", OTHER_TENANT, "other-site"),
+    ] {
+        store.seed_deployment(&DeploymentRow {
+            id: id.to_owned(),
+            tenant: tenant.to_owned(),
+            site_id: site.to_owned(),
+            environment: "staging".to_owned(),
+            created_at: at(5, 0),
+            step_ms: 1000,
+            url: format!("https://staging.sites.kimmyai.io/{tenant}/{site}/"),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Fault switches: each one turns on exactly one broken behaviour, so that every contract
+//! check can be shown to go red against a provider that breaks its rule.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+/// The set of faults a provider runs with (empty: a faithful provider).
+pub type Faults = BTreeSet<Fault>;
+
+macro_rules! faults {
+    ($($variant:ident => $name:literal, $description:literal;)*) => {
+        /// One deliberately broken behaviour of the provider.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Fault {
+            $(#[doc = $description] $variant,)*
+        }
+
+        impl Fault {
+            /// Every fault, in declaration order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant,)*];
+
+            /// The kebab-case name used on the command line (`--fault NAME`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Fault::$variant => $name,)*
+                }
+            }
+
+            /// One line saying what the fault breaks.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Fault::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+faults! {
+    // Conformance.
+    MissingRequiredField => "missing-required-field", "validateSite drops the required `brandScore` field";
+    WrongContentType => "wrong-content-type", "JSON 2xx bodies are served as text/plain";
+    OutOfRangeValue => "out-of-range-value", "getBrandScore answers brandScore 11 (maximum is 10)";
+    WrongSuccessStatus => "wrong-success-status", "createDeployment answers 200 instead of 202";
+    MissingRequestId => "missing-request-id", "2xx responses carry no X-Request-Id header";
+    WrongFieldType => "wrong-field-type", "listTemplates serves `templates` as an object instead of an array";
+    RenamedField => "renamed-field", "getGeneration renames `status` to `state`";
+    // Authentication.
+    AcceptMissingToken => "accept-missing-token", "requests without a bearer token are served";
+    AcceptExpiredToken => "accept-expired-token", "expired tokens are accepted";
+    AcceptBadSignature => "accept-bad-signature", "tokens with a wrong signature are accepted";
+    AcceptAlgNone => "accept-alg-none", "unsigned tokens (`alg: none`) are accepted";
+    AuthErrorNotJson => "auth-error-not-json", "401 responses have a text/plain body instead of an Error";
+    // Tenancy.
+    IgnoreTenantMismatch => "ignore-tenant-mismatch", "no 403 when the path or X-Tenant-Id tenant differs from the token's";
+    LeakOtherTenant => "leak-other-tenant", "another tenant's sites, generations and deployments are visible";
+    // CORS.
+    CorsAllowAnyOrigin => "cors-allow-any-origin", "CORS allows every origin";
+    CorsNoAllowMethods => "cors-no-allow-methods", "preflights lack Access-Control-Allow-Methods";
+    CorsWildcardWithCredentials => "cors-wildcard-with-credentials", "CORS answers `*` together with Access-Control-Allow-Credentials: true";
+    CorsNoVary => "cors-no-vary", "CORS responses lack `Vary: Origin`";
+    CorsMissingHeader => "cors-missing-header", "Access-Control-Allow-Headers lacks X-Tenant-Id";
+    CorsNoAcaoOnActual => "cors-no-acao-on-actual", "actual (non-preflight) responses lack Access-Control-Allow-Origin";
+    // Errors.
+    Validation500 => "validation-500", "invalid input is answered 500 instead of 400";
+    ErrorBodyMissingCode => "error-body-missing-code", "Error bodies lack the `code` field";
+    BadJsonAccepted => "bad-json-accepted", "a request body that is not JSON is answered as if it were fine";
+    NotFound200 => "not-found-200", "unknown ids are answered 200 with `{}`";
+    UndocumentedStatus => "undocumented-status", "invalid input is answered 302, a status no spec documents";
+    // Server-Sent Events.
+    SseProgressNotZero => "sse-progress-not-zero", "the first progress event is 10, not 0";
+    SseProgressDecreases => "sse-progress-decreases", "progress goes down during the stream";
+    SseNoTerminal => "sse-no-terminal", "the stream ends without a terminal event";
+    SseTwoTerminals => "sse-two-terminals", "the stream carries two terminal events";
+    SseInvalidJson => "sse-invalid-json", "one event's data is not valid JSON";
+    SseUnknownType => "sse-unknown-type", "one event has an undocumented `type`";
+    SseBrandScoreOutOfRange => "sse-brand-score-out-of-range", "the complete event's brandScore is 12";
+    SseSlowFirstChunk => "sse-slow-first-chunk", "the first chunk arrives after 2.5 s";
+    SseCompleteMissingField => "sse-complete-missing-field", "the complete event lacks generationId";
+    SseWrongContentType => "sse-wrong-content-type", "the stream is served as application/json";
+    SseStall => "sse-stall", "the stream stops mid-way and keeps the connection open";
+    SseNoErrorEvent => "sse-no-error-event", "an empty prompt streams a normal page instead of an error event";
+    // Performance.
+    SlowResponses => "slow-responses", "every non-generation operation takes 30 ms longer";
+    // End to end.
+    GenerationNotSaved => "generation-not-saved", "getGeneration stays IN_PROGRESS after the stream completes";
+    LogoNotInPage => "logo-not-in-page", "the brand logo is left out of the generated page";
+    DeploymentStuck => "deployment-stuck", "deployments never leave PENDING";
+    DeployIgnoresBrandScore => "deploy-ignores-brand-score", "sites with a brand score below 8 deploy anyway";
+    RestoreNoop => "restore-noop", "restoreVersion does not change the current version";
+    BrandScoreMissingSite => "brand-score-missing-site", "getBrandScore answers 404 for sites created by a generation";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A fault name that is not one of [`Fault::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown fault `{name}`; known faults: {known}")]
+pub struct UnknownFault {
+    /// The name that was given.
+    pub name: String,
+    /// The known names, comma-separated.
+    pub known: String,
+}
+
+impl FromStr for Fault {
+    type Err = UnknownFault;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Fault::ALL
+            .iter()
+            .copied()
+            .find(|fault| fault.name() == s)
+            .ok_or_else(|| UnknownFault {
+                name: s.to_owned(),
+                known: Fault::ALL
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = BTreeSet::new();
+        for fault in Fault::ALL {
+            assert_eq!(fault.name().parse::<Fault>().unwrap(), *fault);
+            assert_eq!(fault.to_string(), fault.name());
+            assert!(seen.insert(fault.name()), "duplicate name {fault}");
+            assert!(!fault.description().is_empty());
+        }
+        assert_eq!(Fault::ALL.len(), 44);
+    }
+
+    #[test]
+    fn unknown_name_lists_known_ones() {
+        let err = "no-such-fault".parse::<Fault>().unwrap_err();
+        assert!(err.to_string().contains("unknown fault `no-such-fault`"));
+        assert!(err.to_string().contains("sse-stall"));
+    }
+}

@@ -1,0 +1,144 @@
+//! createDeployment and getDeployment.
+//!
+//! A deployment's status follows from its age: PENDING, then IN_PROGRESS after one
+//! `deployment_step`, then SUCCEEDED after two. Deriving it from the stored creation time
+//! (instead of a timer task) makes it advance in the background and survive restarts.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use chrono::{DateTime, TimeDelta, Utc};
+use http::{HeaderMap, StatusCode};
+use sitebuilder_contract::validation::types as vt;
+
+use super::{Shared, authorize, json_response, read_json, to_value, visible_to};
+use crate::error::ApiError;
+use crate::fault::Fault;
+use crate::routes::validation::analyse_site;
+use crate::store::DeploymentRow;
+use crate::validate;
+
+/// Smallest brand score that may deploy.
+pub const DEPLOY_THRESHOLD: f64 = 8.0;
+
+fn status_at(d: &DeploymentRow, now: DateTime<Utc>, stuck: bool) -> (vt::DeploymentStatus, DateTime<Utc>) {
+    if stuck {
+        return (vt::DeploymentStatus::Pending, d.created_at);
+    }
+    let step = TimeDelta::milliseconds(d.step_ms.max(0));
+    let elapsed = now - d.created_at;
+    if step.is_zero() || elapsed >= step * 2 {
+        (vt::DeploymentStatus::Succeeded, d.created_at + step * 2)
+    } else if elapsed >= step {
+        (vt::DeploymentStatus::InProgress, d.created_at + step)
+    } else {
+        (vt::DeploymentStatus::Pending, d.created_at)
+    }
+}
+
+fn render(state: &Shared, d: &DeploymentRow, status: StatusCode) -> Result<Response, ApiError> {
+    let (current, updated_at) = status_at(d, Utc::now(), state.fault(Fault::DeploymentStuck));
+    let body = vt::Deployment {
+        created_at: d.created_at,
+        deployment_id: d.id.parse().map_err(ApiError::internal)?,
+        environment: d.environment.parse().map_err(ApiError::internal)?,
+        site_id: d.site_id.parse().map_err(ApiError::internal)?,
+        status: current,
+        updated_at,
+        url: (current == vt::DeploymentStatus::Succeeded).then(|| d.url.clone()),
+    };
+    Ok(json_response(status, &to_value(&body)?))
+}
+
+/// `POST /sites/{tenantId}/deployments`.
+pub async fn create_deployment(
+    State(state): State<Shared>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let caller = authorize(&state, &headers, Some(&tenant))?;
+    let accepted = if state.fault(Fault::WrongSuccessStatus) {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    let value = match read_json(&state, &headers, body).await {
+        Err(e) if e.code == "BAD_REQUEST" && state.fault(Fault::BadJsonAccepted) => {
+            // Answer as if the body had been fine, without storing anything.
+            let fake = DeploymentRow {
+                id: format!("dep-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+                tenant: caller.tenant.clone(),
+                site_id: "unknown-site".to_owned(),
+                environment: "staging".to_owned(),
+                created_at: Utc::now(),
+                step_ms: state.config.deployment_step.as_millis() as i64,
+                url: "https://staging.sites.kimmyai.io/unknown-site/".to_owned(),
+            };
+            return render(&state, &fake, accepted);
+        }
+        other => other?,
+    };
+    let request = validate::deployment_request(&value).map_err(|i| ApiError::validation(i.0))?;
+    let (site, analysis) = analyse_site(&state, visible_to(&state, &caller), &request.site_id)?;
+    if analysis.brand_score < DEPLOY_THRESHOLD && !state.fault(Fault::DeployIgnoresBrandScore) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BRAND_SCORE_TOO_LOW",
+            format!(
+                "brand score {} is below the deployment threshold {DEPLOY_THRESHOLD}; improve the page (see validateSite) and retry",
+                analysis.brand_score
+            ),
+        ));
+    }
+    let environment = request.environment.to_string();
+    let row = DeploymentRow {
+        id: format!("dep-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
+        tenant: caller.tenant.clone(),
+        site_id: site.id.clone(),
+        url: format!("https://{environment}.sites.kimmyai.io/{}/{}/", caller.tenant, site.id),
+        environment,
+        created_at: Utc::now(),
+        step_ms: state.config.deployment_step.as_millis() as i64,
+    };
+    state.store.insert_deployment(&row)?;
+    render(&state, &row, accepted)
+}
+
+/// `GET /sites/{tenantId}/deployments/{deploymentId}`.
+pub async fn get_deployment(
+    State(state): State<Shared>,
+    Path((tenant, deployment_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let caller = authorize(&state, &headers, Some(&tenant))?;
+    let row = state
+        .store
+        .deployment(&deployment_id, visible_to(&state, &caller))?
+        .ok_or_else(|| ApiError::not_found(format!("no deployment `{deployment_id}` for this tenant")))?;
+    render(&state, &row, StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_follows_age() {
+        let created = Utc::now();
+        let d = DeploymentRow {
+            id: "d".into(),
+            tenant: "t".into(),
+            site_id: "s".into(),
+            environment: "staging".into(),
+            created_at: created,
+            step_ms: 100,
+            url: "https://x/".into(),
+        };
+        let at = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), false).0;
+        assert_eq!(at(0), vt::DeploymentStatus::Pending);
+        assert_eq!(at(150), vt::DeploymentStatus::InProgress);
+        assert_eq!(at(250), vt::DeploymentStatus::Succeeded);
+        assert_eq!(status_at(&d, created + TimeDelta::seconds(9), true).0, vt::DeploymentStatus::Pending);
+    }
+}

@@ -1,0 +1,33 @@
+//! Family 2: every secured operation rejects a missing, malformed, wrongly signed, expired
+//! or `alg: none` token with 401 and a valid Error body.
+
+use crate::context::Ctx;
+use crate::outcome::{Failure, Outcome};
+use crate::plan::Check;
+use crate::request::{self, RequestPlan};
+use crate::tokens::TokenKind;
+
+/// Sends the example request with the bad credentials `check` names; expects 401.
+pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Outcome {
+    let token = match check {
+        Check::AuthMissingToken => None,
+        Check::AuthMalformedToken => Some(TokenKind::Malformed),
+        Check::AuthWrongSignature => Some(TokenKind::WrongSignature),
+        Check::AuthExpiredToken => Some(TokenKind::Expired),
+        _ => Some(TokenKind::AlgNone),
+    };
+    if let Some(kind) = token
+        && ctx.target.token_of(kind).is_none()
+    {
+        return Err(Failure::skip(format!(
+            "cannot make a {kind:?} token for this target: pass --jwt-secret"
+        )));
+    }
+    let plan = RequestPlan {
+        token,
+        ..RequestPlan::default()
+    };
+    let response = request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?;
+    ctx.error_response(&response, &[401])?;
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Family 1: a valid request built from the spec's examples gets a documented 2xx with the
+//! documented Content-Type, headers and a body valid against its schema.
+
+use crate::context::Ctx;
+use crate::outcome::{Outcome, fail};
+use crate::request::{self, RawResponse, RequestPlan};
+
+/// The positive request; for a stream, status and Content-Type are checked here and the
+/// events by the SSE family.
+pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
+    let response = if ctx.op.is_sse() {
+        super::sse::open(ctx, &RequestPlan::default())
+            .await
+            .map(|(head, _)| head)?
+    } else {
+        send_positive(ctx).await?
+    };
+    expect_success(ctx, &response)?;
+    ctx.conforms(&response)?;
+    Ok(())
+}
+
+/// Sends the example request and returns the whole response.
+pub async fn send_positive(ctx: &Ctx<'_>) -> Result<RawResponse, crate::outcome::Failure> {
+    request::send(ctx.target, &ctx.http()?, &ctx.op, &RequestPlan::default()).await
+}
+
+/// Fails unless the status is the documented success status.
+pub fn expect_success(ctx: &Ctx<'_>, response: &RawResponse) -> Outcome {
+    let success = ctx
+        .op
+        .success()
+        .ok_or_else(|| fail(format!("{} documents no 2xx response", ctx.op.id)))?;
+    let documented = ctx.documented(response)?;
+    if documented.status != success.status {
+        return Err(fail(format!(
+            "expected the documented success {}, got {}: {}",
+            success.status,
+            response.status,
+            request::preview(&response.body)
+        )));
+    }
+    Ok(())
+}

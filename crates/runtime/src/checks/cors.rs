@@ -1,0 +1,150 @@
+//! Family 4: CORS. A preflight from an allowed origin is answered with that origin (or `*`
+//! without credentials), the operation's method and the headers it sends, and `Vary:
+//! Origin` when the origin is reflected; a disallowed origin gets no
+//! `Access-Control-Allow-Origin`; actual responses to an allowed origin carry it too.
+
+use sb_spec::Location;
+
+use crate::context::Ctx;
+use crate::outcome::{Outcome, ensure, fail};
+use crate::request::{self, RawResponse, RequestPlan};
+
+/// An origin no Site Builder deployment allows.
+pub const DISALLOWED_ORIGIN: &str = "https://evil.example.com";
+
+/// The request headers a browser would list in `Access-Control-Request-Headers`.
+fn sent_headers(ctx: &Ctx<'_>) -> Vec<String> {
+    let mut headers = Vec::new();
+    if !ctx.op.security.is_empty() {
+        headers.push("authorization".to_string());
+    }
+    if ctx.op.request_body.is_some() {
+        headers.push("content-type".to_string());
+    }
+    headers.extend(
+        ctx.op
+            .parameters
+            .iter()
+            .filter(|p| p.location == Location::Header)
+            .map(|p| p.name.to_ascii_lowercase()),
+    );
+    headers
+}
+
+async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::outcome::Failure> {
+    let url = request::url(ctx.target, &ctx.op, &RequestPlan::default())?;
+    let client = ctx.http()?;
+    let started = std::time::Instant::now();
+    let response = client
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", ctx.op.method.to_uppercase())
+        .header("Access-Control-Request-Headers", sent_headers(ctx).join(","))
+        .send()
+        .await
+        .map_err(|e| fail(format!("OPTIONS {url}: {e}")))?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| fail(format!("OPTIONS {url}: reading the body: {e}")))?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Checks `Access-Control-Allow-Origin` (+ credentials and Vary) on any response.
+fn allows_origin(response: &RawResponse, origin: &str) -> Outcome {
+    let acao = response.header("access-control-allow-origin").ok_or_else(|| {
+        fail(format!(
+            "status {}: no Access-Control-Allow-Origin for allowed origin {origin}",
+            response.status
+        ))
+    })?;
+    if acao == "*" {
+        return ensure(
+            response.header("access-control-allow-credentials") != Some("true"),
+            || "Access-Control-Allow-Origin `*` together with Allow-Credentials true".into(),
+        );
+    }
+    ensure(acao == origin, || {
+        format!("Access-Control-Allow-Origin is `{acao}`, expected `{origin}`")
+    })?;
+    let vary = response
+        .headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case("origin") || v.trim() == "*");
+    ensure(vary, || {
+        "the origin is reflected but `Vary` does not name Origin (caches would mix origins)".into()
+    })
+}
+
+fn lists(value: Option<&str>, wanted: &str) -> bool {
+    value.is_some_and(|v| {
+        v.split(',')
+            .any(|item| item.trim() == "*" || item.trim().eq_ignore_ascii_case(wanted))
+    })
+}
+
+/// A preflight from the allowed origin.
+pub async fn preflight_allowed(ctx: &Ctx<'_>) -> Outcome {
+    let origin = ctx.target.options().allowed_origin.clone();
+    let response = preflight(ctx, &origin).await?;
+    ensure((200..300).contains(&response.status), || {
+        format!("preflight answered {}", response.status)
+    })?;
+    allows_origin(&response, &origin)?;
+    let method = ctx.op.method.to_uppercase();
+    let methods = response.header("access-control-allow-methods");
+    ensure(lists(methods, &method), || {
+        format!("Access-Control-Allow-Methods `{}` lacks {method}", methods.unwrap_or(""))
+    })?;
+    let allowed = response.header("access-control-allow-headers");
+    for header in sent_headers(ctx) {
+        ensure(lists(allowed, &header), || {
+            format!(
+                "Access-Control-Allow-Headers `{}` lacks `{header}`, which {} sends",
+                allowed.unwrap_or(""),
+                ctx.op.id
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// A preflight from an origin that is not allowed.
+pub async fn preflight_disallowed(ctx: &Ctx<'_>) -> Outcome {
+    let response = preflight(ctx, DISALLOWED_ORIGIN).await?;
+    ensure(response.status < 500, || {
+        format!("preflight from a disallowed origin answered {}", response.status)
+    })?;
+    match response.header("access-control-allow-origin") {
+        None => Ok(()),
+        Some(value) => Err(fail(format!(
+            "a preflight from disallowed origin {DISALLOWED_ORIGIN} got Access-Control-Allow-Origin `{value}`"
+        ))),
+    }
+}
+
+/// The positive request with an allowed Origin carries Access-Control-Allow-Origin.
+pub async fn actual_response(ctx: &Ctx<'_>) -> Outcome {
+    let origin = ctx.target.options().allowed_origin.clone();
+    let plan = RequestPlan {
+        headers: vec![("Origin".into(), origin.clone())],
+        ..RequestPlan::default()
+    };
+    let response = if ctx.op.is_sse() {
+        super::sse::open(ctx, &plan).await.map(|(head, _)| head)?
+    } else {
+        request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?
+    };
+    ctx.documented(&response)?;
+    allows_origin(&response, &origin)
+}

@@ -1,0 +1,115 @@
+//! Family 3: tenant isolation. Another tenant's valid token never reaches the first
+//! tenant's resources (403/404, an Error body, none of the first tenant's data), and a
+//! token used with another tenant's X-Tenant-Id is refused (403).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::context::Ctx;
+use crate::outcome::{Failure, Outcome, fail};
+use crate::request::{self, RequestPlan};
+use crate::tokens::TokenKind;
+
+/// The other tenant's token and header against the examples' (first tenant's) resources.
+pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
+    if ctx.target.token_of(TokenKind::OtherTenant).is_none() {
+        return Err(Failure::skip(
+            "no token for the other tenant: pass --jwt-secret or --other-tenant-token",
+        ));
+    }
+    let client = ctx.http()?;
+    // What the first tenant sees, to look for it in the other tenant's answer.
+    let own = if ctx.op.is_sse() {
+        None
+    } else {
+        request::send(ctx.target, &client, &ctx.op, &RequestPlan::default())
+            .await
+            .ok()
+            .filter(|r| (200..300).contains(&r.status))
+            .and_then(|r| r.json().ok())
+    };
+    let path_tenant = ctx.target.tenant().to_string();
+    let plan = RequestPlan {
+        token: Some(TokenKind::OtherTenant),
+        tenant: Some(path_tenant),
+        header_tenant: Some(ctx.target.other_tenant().to_string()),
+        ..RequestPlan::default()
+    };
+    let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+    let expected = ctx.documented_among(&[403, 404]);
+    let body = ctx.error_response(&response, &expected)?;
+    if let Some(own) = own {
+        let leaked = leaks(&own, &body, &request_values(ctx));
+        if !leaked.is_empty() {
+            return Err(fail(format!(
+                "the other tenant's response contains the first tenant's data: {}",
+                leaked.into_iter().take(3).collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The main tenant's token with the other tenant in `X-Tenant-Id`: 403.
+pub async fn header_mismatch(ctx: &Ctx<'_>) -> Outcome {
+    let plan = RequestPlan {
+        header_tenant: Some(ctx.target.other_tenant().to_string()),
+        ..RequestPlan::default()
+    };
+    let response = request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?;
+    ctx.error_response(&response, &[403])?;
+    Ok(())
+}
+
+/// Values the request itself carries (ids in the path): echoing them is not a leak.
+fn request_values(ctx: &Ctx<'_>) -> BTreeSet<String> {
+    let mut values: BTreeSet<String> = ctx
+        .op
+        .parameters
+        .iter()
+        .filter_map(|p| p.example.as_ref().map(request::example_text))
+        .collect();
+    values.insert(ctx.target.tenant().to_string());
+    values.insert(ctx.target.other_tenant().to_string());
+    values
+}
+
+/// Distinctive strings (8+ characters) of `own` that appear in `other`.
+fn leaks(own: &Value, other: &Value, allowed: &BTreeSet<String>) -> Vec<String> {
+    let mut strings = BTreeSet::new();
+    collect_strings(own, &mut strings);
+    let other_text = other.to_string();
+    strings
+        .into_iter()
+        .filter(|s| s.chars().count() >= 8 && !allowed.contains(s))
+        .filter(|s| other_text.contains(&serde_json::to_string(s).unwrap_or_default()))
+        .collect()
+}
+
+fn collect_strings(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::String(s) => {
+            out.insert(s.clone());
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_leaked_strings_but_not_echoed_ids() {
+        let own = json!({"siteId": "test-site-id", "html": "<p>secret page</p>"});
+        let other = json!({"code": "NOT_FOUND", "message": "x", "siteId": "test-site-id", "html": "<p>secret page</p>"});
+        let allowed = BTreeSet::from(["test-site-id".to_string()]);
+        assert_eq!(leaks(&own, &other, &allowed), ["<p>secret page</p>"]);
+        let clean = json!({"code": "NOT_FOUND", "message": "site test-site-id not found"});
+        assert!(leaks(&own, &clean, &allowed).is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! What a check runs with: the target, the parsed spec and the operation, plus helpers that
+//! validate responses against the spec.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sb_spec::{Operation, Response, Spec};
+use serde_json::Value;
+
+use crate::outcome::{Failure, Outcome, fail};
+use crate::request::{RawResponse, preview};
+use crate::target::Target;
+
+/// A spec compiled into a test binary (`include_str!`), so tests need no files at run time.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecSource {
+    /// The file it came from, as written in reports (`openapi/agents-api.yaml`).
+    pub file: &'static str,
+    /// Its text.
+    pub text: &'static str,
+}
+
+impl SpecSource {
+    /// The parsed spec, parsed once per process.
+    pub fn spec(&self) -> Result<Arc<Spec>, Failure> {
+        static CACHE: OnceLock<Mutex<BTreeMap<&'static str, Arc<Spec>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(spec) = cache.get(self.file) {
+            return Ok(spec.clone());
+        }
+        let spec = Arc::new(
+            Spec::from_str(Path::new(self.file), self.text)
+                .map_err(|e| fail(format!("cannot load {}: {e}", self.file)))?,
+        );
+        cache.insert(self.file, spec.clone());
+        Ok(spec)
+    }
+}
+
+/// One operation of one spec, as the generated tests name it.
+#[derive(Debug, Clone, Copy)]
+pub struct Op {
+    pub spec: SpecSource,
+    pub id: &'static str,
+}
+
+/// Everything a check needs.
+pub struct Ctx<'a> {
+    pub target: &'a Target,
+    pub spec: Arc<Spec>,
+    pub op: Operation,
+}
+
+impl<'a> Ctx<'a> {
+    /// Resolves `op` in its spec.
+    pub fn new(target: &'a Target, op: &Op) -> Result<Ctx<'a>, Failure> {
+        let spec = op.spec.spec()?;
+        let operation = spec
+            .operation(op.id)
+            .map_err(|e| fail(format!("{}: {e}", op.spec.file)))?;
+        Ok(Ctx {
+            target,
+            spec,
+            op: operation,
+        })
+    }
+
+    /// A plain HTTP client (with a total timeout).
+    pub fn http(&self) -> Result<reqwest::Client, Failure> {
+        self.target.http().map_err(|e| fail(e.to_string()))
+    }
+
+    /// The documented response for `status`, or a failure naming the undocumented status
+    /// (any 5xx fails too: a provider error is never a pass).
+    pub fn documented(&self, response: &RawResponse) -> Result<&Response, Failure> {
+        if response.status >= 500 {
+            return Err(fail(format!(
+                "server error {}: {}",
+                response.status,
+                preview(&response.body)
+            )));
+        }
+        self.op.documents_status(response.status).ok_or_else(|| {
+            fail(format!(
+                "status {} is not documented for {} (documented: {})",
+                response.status,
+                self.op.id,
+                self.op
+                    .responses
+                    .iter()
+                    .map(|r| r.status.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+
+    /// Checks `response` against the documented response for its status: Content-Type,
+    /// required headers, and (for JSON) the body against the schema. Returns the JSON body.
+    pub fn conforms(&self, response: &RawResponse) -> Result<Option<Value>, Failure> {
+        let documented = self.documented(response)?;
+        for header in documented.headers.iter().filter(|h| h.required) {
+            if response.header(&header.name).is_none() {
+                return Err(fail(format!(
+                    "status {}: required response header `{}` is missing",
+                    response.status, header.name
+                )));
+            }
+        }
+        if documented.content.is_empty() {
+            return Ok(None);
+        }
+        let media = response.media_type().ok_or_else(|| {
+            fail(format!(
+                "status {}: no Content-Type (documented: {})",
+                response.status,
+                media_names(documented)
+            ))
+        })?;
+        let Some(documented_media) = documented.content.iter().find(|m| m.name == media) else {
+            return Err(fail(format!(
+                "status {}: Content-Type `{media}` is not documented (documented: {})",
+                response.status,
+                media_names(documented)
+            )));
+        };
+        if !media.contains("json") {
+            return Ok(None);
+        }
+        let body = response.json()?;
+        if let Some(schema) = &documented_media.schema {
+            self.validate(schema, &body, &format!("status {} body", response.status))?;
+        }
+        Ok(Some(body))
+    }
+
+    /// Validates `value` against `schema` (an OpenAPI schema object or `$ref`).
+    pub fn validate(&self, schema: &Value, value: &Value, what: &str) -> Outcome {
+        let validator = self
+            .spec
+            .validator(schema)
+            .map_err(|e| fail(format!("cannot compile the schema for {what}: {e}")))?;
+        let errors: Vec<String> = validator
+            .iter_errors(value)
+            .take(3)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                let at = if at.is_empty() { "/".to_string() } else { at };
+                format!("at {at}: {e}")
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(fail(format!(
+                "{what} does not match its schema: {}",
+                errors.join("; ")
+            )))
+        }
+    }
+
+    /// Checks an error response: documented status in `expected` (empty: any documented
+    /// 4xx), `application/json`, and a body valid against the documented error schema.
+    pub fn error_response(&self, response: &RawResponse, expected: &[u16]) -> Result<Value, Failure> {
+        let status_ok = if expected.is_empty() {
+            (400..500).contains(&response.status)
+        } else {
+            expected.contains(&response.status)
+        };
+        if !status_ok {
+            return Err(fail(format!(
+                "expected status {}, got {}: {}",
+                if expected.is_empty() {
+                    "4xx".to_string()
+                } else {
+                    expected
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                },
+                response.status,
+                preview(&response.body)
+            )));
+        }
+        let documented = self.documented(response)?;
+        if documented.content.is_empty() {
+            return Err(fail(format!(
+                "status {} documents no error body",
+                response.status
+            )));
+        }
+        match self.conforms(response)? {
+            Some(body) => Ok(body),
+            None => Err(fail(format!(
+                "status {}: error body is `{}`, not JSON",
+                response.status,
+                response.media_type().unwrap_or_default()
+            ))),
+        }
+    }
+
+    /// The statuses among `candidates` that the operation documents explicitly.
+    pub fn documented_among(&self, candidates: &[u16]) -> Vec<u16> {
+        candidates
+            .iter()
+            .copied()
+            .filter(|s| self.op.responses.iter().any(|r| r.status == s.to_string()))
+            .collect()
+    }
+}
+
+fn media_names(response: &Response) -> String {
+    response
+        .content
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

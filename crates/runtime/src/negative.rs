@@ -1,0 +1,285 @@
+//! Invalid inputs derived from the spec: the request body's example with one rule broken
+//! (a required field removed, a wrong type, a value out of range, a bad enum value), and
+//! path parameters that name nothing.
+
+use sb_spec::{Location, Operation, Spec};
+use serde_json::{Map, Value, json};
+
+use crate::plan::{Check, TENANT_PATH_PARAM};
+
+/// One broken body: what was broken (for messages) and the body to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mutation {
+    pub description: String,
+    pub body: Value,
+}
+
+/// The mutations of `op`'s example body for a negative check (empty: the check does not
+/// apply). Top-level properties first, then those one object deeper.
+pub fn body_mutations(spec: &Spec, op: &Operation, check: Check) -> Vec<Mutation> {
+    let Some(body) = &op.request_body else {
+        return Vec::new();
+    };
+    let Some(Value::Object(example)) = &body.example else {
+        return Vec::new();
+    };
+    let Some(schema) = object_schema(spec, &body.schema) else {
+        return Vec::new();
+    };
+    let mut out = mutations_of(spec, &schema, example, "", check);
+    if out.is_empty() && check != Check::ErrorMissingRequired {
+        // Look one level down: brandAssets.primaryColor and the like.
+        for (name, value) in example {
+            let (Value::Object(inner), Some(prop)) = (value, property(spec, &schema, name))
+            else {
+                continue;
+            };
+            let Some(inner_schema) = object_schema(spec, &prop) else {
+                continue;
+            };
+            for m in mutations_of(spec, &inner_schema, inner, &format!("{name}."), check) {
+                let mut whole = example.clone();
+                whole.insert(name.clone(), m.body);
+                out.push(Mutation {
+                    description: m.description,
+                    body: Value::Object(whole),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn mutations_of(
+    spec: &Spec,
+    schema: &Map<String, Value>,
+    example: &Map<String, Value>,
+    prefix: &str,
+    check: Check,
+) -> Vec<Mutation> {
+    let mut out = Vec::new();
+    let with = |name: &str, value: Value| {
+        let mut body = example.clone();
+        body.insert(name.to_string(), value);
+        Value::Object(body)
+    };
+    match check {
+        Check::ErrorMissingRequired => {
+            for name in required(schema) {
+                let mut body = example.clone();
+                body.remove(&name);
+                out.push(Mutation {
+                    description: format!("required field `{prefix}{name}` missing"),
+                    body: Value::Object(body),
+                });
+            }
+        }
+        Check::ErrorWrongType => {
+            for (name, prop) in properties(spec, schema) {
+                if let Some(value) = wrong_type(&prop) {
+                    out.push(Mutation {
+                        description: format!("`{prefix}{name}` of the wrong type ({value})"),
+                        body: with(&name, value),
+                    });
+                    break;
+                }
+            }
+        }
+        Check::ErrorOutOfRange => {
+            for (name, prop) in properties(spec, schema) {
+                let candidates = out_of_range(&prop, example.get(&name));
+                if let Some(value) = first_invalid(spec, &prop, candidates) {
+                    out.push(Mutation {
+                        description: format!("`{prefix}{name}` out of range ({})", short(&value)),
+                        body: with(&name, value),
+                    });
+                    break;
+                }
+            }
+        }
+        Check::ErrorBadEnum => {
+            for (name, prop) in properties(spec, schema) {
+                if prop.get("enum").is_some() {
+                    let value = json!("not-a-documented-value");
+                    out.push(Mutation {
+                        description: format!("`{prefix}{name}` not one of its enum values"),
+                        body: with(&name, value),
+                    });
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A path parameter value that names nothing but still matches the parameter's schema, for
+/// the 404 check: `(parameter, value)`.
+pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
+    let param = op
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM)
+        .last()?;
+    let example = param.example.as_ref().and_then(Value::as_str).unwrap_or("");
+    let candidates = [
+        format!("unknown-{}", uuid::Uuid::new_v4().simple()),
+        zero_trailing_hex(example),
+    ];
+    let validator = spec.validator(&param.schema).ok()?;
+    candidates
+        .into_iter()
+        .find(|c| c != example && validator.is_valid(&Value::String(c.clone())))
+        .map(|value| (param.name.clone(), value))
+}
+
+/// `logo-3f9a1c2b7d4e5f60` -> `logo-0000000000000000`: same shape, almost surely unknown.
+fn zero_trailing_hex(example: &str) -> String {
+    let keep = example.trim_end_matches(|c: char| c.is_ascii_hexdigit()).len();
+    let zeros = "0".repeat(example.len() - keep);
+    format!("{}{zeros}", &example[..keep])
+}
+
+fn object_schema(spec: &Spec, schema: &Value) -> Option<Map<String, Value>> {
+    let resolved = spec.resolve(schema, "").ok()?;
+    let mut merged = resolved.as_object()?.clone();
+    // Merge allOf parts so their properties and required lists count.
+    if let Some(Value::Array(parts)) = resolved.get("allOf") {
+        let mut props = Map::new();
+        let mut req = Vec::new();
+        for part in parts {
+            if let Some(part) = object_schema(spec, part) {
+                if let Some(Value::Object(p)) = part.get("properties") {
+                    props.extend(p.clone());
+                }
+                if let Some(Value::Array(r)) = part.get("required") {
+                    req.extend(r.clone());
+                }
+            }
+        }
+        merged.insert("properties".into(), Value::Object(props));
+        merged.insert("required".into(), Value::Array(req));
+    }
+    merged.get("properties")?;
+    Some(merged)
+}
+
+fn required(schema: &Map<String, Value>) -> Vec<String> {
+    let mut names: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Properties sorted by name, each resolved.
+fn properties(spec: &Spec, schema: &Map<String, Value>) -> Vec<(String, Map<String, Value>)> {
+    let mut out: Vec<_> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|props| {
+            props
+                .iter()
+                .filter_map(|(name, prop)| {
+                    let resolved = spec.resolve(prop, "").ok()?.as_object()?.clone();
+                    Some((name.clone(), resolved))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn property(spec: &Spec, schema: &Map<String, Value>, name: &str) -> Option<Value> {
+    let prop = schema.get("properties")?.get(name)?;
+    spec.resolve(prop, "").ok().cloned()
+}
+
+fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
+    Some(match prop.get("type")?.as_str()? {
+        "string" => json!(12345),
+        "integer" | "number" => json!("not-a-number"),
+        "boolean" => json!("not-a-boolean"),
+        "array" => json!("not-an-array"),
+        "object" => json!(7),
+        _ => return None,
+    })
+}
+
+fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value> {
+    let number = |key: &str| prop.get(key).and_then(Value::as_f64);
+    let count = |key: &str| prop.get(key).and_then(Value::as_u64);
+    let integer = prop.get("type").and_then(Value::as_str) == Some("integer");
+    let num = |x: f64| if integer { json!(x as i64) } else { json!(x) };
+    let mut out = Vec::new();
+    if let Some(max) = number("maximum") {
+        out.push(num(if integer { max + 1.0 } else { max + 0.5 }));
+    }
+    if let Some(min) = number("minimum") {
+        out.push(num(if integer { min - 1.0 } else { min - 0.5 }));
+    }
+    if let Some(max) = count("maxLength") {
+        out.push(json!("x".repeat(max as usize + 1)));
+    }
+    if let Some(min) = count("minLength").filter(|&m| m > 0) {
+        out.push(json!("x".repeat(min as usize - 1)));
+    }
+    if prop.get("pattern").is_some() {
+        out.push(json!("does not match the pattern"));
+    }
+    if let Some(max) = count("maxItems") {
+        let item = example
+            .and_then(Value::as_array)
+            .and_then(|a| a.first().cloned())
+            .unwrap_or(Value::Null);
+        out.push(Value::Array(vec![item; max as usize + 1]));
+    }
+    if count("minItems").is_some_and(|m| m > 0) {
+        out.push(json!([]));
+    }
+    out
+}
+
+/// The first candidate the property's schema rejects.
+fn first_invalid(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>) -> Option<Value> {
+    let validator = spec.validator(&Value::Object(prop.clone())).ok()?;
+    candidates.into_iter().find(|c| !validator.is_valid(c))
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 40 {
+        format!("{}…", &text[..40])
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeroes_the_trailing_hex_run() {
+        assert_eq!(zero_trailing_hex("logo-3f9a1c2b7d4e5f60"), "logo-0000000000000000");
+        assert_eq!(zero_trailing_hex("gen-demo-0001"), "gen-demo-0000");
+        assert_eq!(zero_trailing_hex("v1"), "v0");
+    }
+
+    #[test]
+    fn wrong_type_changes_the_json_type() {
+        let prop = json!({"type": "integer"});
+        assert_eq!(wrong_type(prop.as_object().unwrap()), Some(json!("not-a-number")));
+    }
+
+    #[test]
+    fn out_of_range_respects_integer_bounds() {
+        let prop = json!({"type": "integer", "minimum": 1, "maximum": 8});
+        let values = out_of_range(prop.as_object().unwrap(), None);
+        assert_eq!(values, vec![json!(9), json!(0)]);
+    }
+}

@@ -1,0 +1,74 @@
+//! Appends each check's result as a JSON line to `SB_RESULTS_FILE` (set by `cargo xtask
+//! verify`), so the report can be built after the test binaries exit.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::context::Op;
+use crate::outcome::{Outcome, Status};
+use crate::plan::Check;
+
+/// One check's result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CheckRecord {
+    pub spec: String,
+    pub operation: String,
+    pub check: String,
+    pub family: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    pub duration_ms: u64,
+}
+
+/// The environment variable naming the results file.
+pub const RESULTS_ENV: &str = "SB_RESULTS_FILE";
+
+/// Appends the record when `SB_RESULTS_FILE` is set; reporting must never fail a check,
+/// so a write error is printed instead.
+pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
+    let Ok(path) = std::env::var(RESULTS_ENV) else {
+        return;
+    };
+    let record = CheckRecord {
+        spec: op.spec.file.to_string(),
+        operation: op.id.to_string(),
+        check: check.name().to_string(),
+        family: check.family().name().to_string(),
+        status: Status::of(outcome),
+        reason: outcome
+            .as_ref()
+            .err()
+            .map(|f| f.reason.clone())
+            .unwrap_or_default(),
+        duration_ms: elapsed.as_millis() as u64,
+    };
+    let mut line = serde_json::to_string(&record).expect("a record serialises");
+    line.push('\n');
+    // One write of a whole line to a file opened for appending: lines from concurrent
+    // tests do not interleave.
+    let result = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(line.as_bytes()));
+    if let Err(e) = result {
+        eprintln!("cannot append to {path}: {e}");
+    }
+}
+
+/// Reads a results file; malformed lines are reported, not dropped silently.
+pub fn read(path: &std::path::Path) -> Result<Vec<CheckRecord>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .map_err(|e| format!("{}:{}: not a check record: {e}", path.display(), n + 1))
+        })
+        .collect()
+}

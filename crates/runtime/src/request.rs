@@ -1,0 +1,274 @@
+//! Builds raw HTTP requests for an operation from the spec's examples, with the overrides
+//! the checks need (another token, another tenant, a mutated body), and sends them.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use sb_spec::{Location, Operation};
+use serde_json::Value;
+
+use crate::outcome::{Failure, fail};
+use crate::plan::{TENANT_HEADER, TENANT_PATH_PARAM};
+use crate::target::Target;
+use crate::tokens::TokenKind;
+
+/// The body a request carries.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// The request body's example (or none when the operation has no body).
+    Example,
+    /// A JSON value in place of the example.
+    Json(Value),
+    /// Raw bytes sent as `application/json` (to send something that is not JSON).
+    Raw(&'static str),
+}
+
+/// A request to send, before it is built.
+#[derive(Debug, Clone)]
+pub struct RequestPlan {
+    /// Which token to send; `None` sends no `Authorization` header.
+    pub token: Option<TokenKind>,
+    /// The tenant used for `tenantId` and `X-Tenant-Id` (default: the target's tenant).
+    pub tenant: Option<String>,
+    /// The tenant put in `X-Tenant-Id` only (default: same as `tenant`).
+    pub header_tenant: Option<String>,
+    /// Path parameter values that replace the examples.
+    pub path_overrides: Vec<(String, String)>,
+    pub body: Body,
+    /// Extra headers (Origin, Accept, ...).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Default for RequestPlan {
+    fn default() -> Self {
+        RequestPlan {
+            token: Some(TokenKind::Valid),
+            tenant: None,
+            header_tenant: None,
+            path_overrides: Vec::new(),
+            body: Body::Example,
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A response read whole: what the checks look at.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub elapsed: Duration,
+}
+
+impl RawResponse {
+    /// A header's value as text, if present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The media type of the body, without parameters, lowercased.
+    pub fn media_type(&self) -> Option<String> {
+        self.header("content-type")
+            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> Result<Value, Failure> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Failure::new(format!(
+                "status {} body is not JSON ({e}): {}",
+                self.status,
+                preview(&self.body)
+            ))
+        })
+    }
+}
+
+/// The first 200 characters of a body, for failure messages.
+pub fn preview(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+/// The URL of `op` with path parameters from examples, the tenant and the overrides.
+pub fn url(target: &Target, op: &Operation, plan: &RequestPlan) -> Result<String, Failure> {
+    let tenant = plan.tenant.as_deref().unwrap_or(target.tenant());
+    let mut path = op.path.clone();
+    let mut query = Vec::new();
+    for param in &op.parameters {
+        let value = if let Some((_, v)) = plan.path_overrides.iter().find(|(n, _)| n == &param.name)
+        {
+            Some(v.clone())
+        } else if param.location == Location::Path && param.name == TENANT_PATH_PARAM {
+            Some(tenant.to_string())
+        } else {
+            param.example.as_ref().map(example_text)
+        };
+        match param.location {
+            Location::Path => {
+                let value = value.ok_or_else(|| {
+                    fail(format!(
+                        "{}: path parameter `{}` has no example; add one to the spec",
+                        op.id, param.name
+                    ))
+                })?;
+                path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&value));
+            }
+            Location::Query => {
+                if let Some(value) = value.filter(|_| param.required || param.example.is_some()) {
+                    query.push(format!("{}={}", param.name, encode_segment(&value)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut url = format!("{}{}", target.base_url(), path);
+    if !query.is_empty() {
+        url.push('?');
+        url.push_str(&query.join("&"));
+    }
+    Ok(url)
+}
+
+/// Builds and sends the request `plan` describes for `op`, reading the whole response.
+pub async fn send(
+    target: &Target,
+    client: &reqwest::Client,
+    op: &Operation,
+    plan: &RequestPlan,
+) -> Result<RawResponse, Failure> {
+    let request = build(target, client, op, plan)?;
+    let started = Instant::now();
+    let response = client.execute(request).await.map_err(|e| {
+        fail(format!(
+            "{} {}: request failed: {e}",
+            op.method.to_uppercase(),
+            op.path
+        ))
+    })?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(|e| {
+        fail(format!(
+            "{} {}: reading the body failed after status {status}: {e}",
+            op.method.to_uppercase(),
+            op.path
+        ))
+    })?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Builds the request without sending it (streams send it themselves).
+pub fn build(
+    target: &Target,
+    client: &reqwest::Client,
+    op: &Operation,
+    plan: &RequestPlan,
+) -> Result<reqwest::Request, Failure> {
+    let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes())
+        .map_err(|e| fail(format!("{}: bad method `{}`: {e}", op.id, op.method)))?;
+    let mut headers = HeaderMap::new();
+    let tenant = plan.tenant.as_deref().unwrap_or(target.tenant());
+    let header_tenant = plan.header_tenant.as_deref().unwrap_or(tenant);
+    for param in op.parameters.iter().filter(|p| p.location == Location::Header) {
+        let value = if param.name.eq_ignore_ascii_case(TENANT_HEADER) {
+            Some(header_tenant.to_string())
+        } else {
+            param.example.as_ref().map(example_text)
+        };
+        if let Some(value) = value {
+            insert(&mut headers, &param.name, &value)?;
+        }
+    }
+    if let Some(kind) = plan.token {
+        let token = target.token_of(kind).ok_or_else(|| {
+            fail(format!("no {kind:?} token for this target; pass --jwt-secret"))
+        })?;
+        insert(&mut headers, "authorization", &format!("Bearer {token}"))?;
+    }
+    for (name, value) in &plan.headers {
+        insert(&mut headers, name, value)?;
+    }
+    let mut builder = client
+        .request(method, url(target, op, plan)?)
+        .headers(headers);
+    if let Some(body) = &op.request_body {
+        let bytes = match &plan.body {
+            Body::Example => {
+                let example = body.example.as_ref().ok_or_else(|| {
+                    fail(format!(
+                        "{}: the request body has no example; add one to the spec",
+                        op.id
+                    ))
+                })?;
+                serde_json::to_vec(example).expect("a JSON value serialises")
+            }
+            Body::Json(value) => serde_json::to_vec(value).expect("a JSON value serialises"),
+            Body::Raw(text) => text.as_bytes().to_vec(),
+        };
+        builder = builder
+            .header(reqwest::header::CONTENT_TYPE, body.media_type.as_str())
+            .body(bytes);
+    }
+    builder
+        .build()
+        .map_err(|e| fail(format!("{}: cannot build the request: {e}", op.id)))
+}
+
+fn insert(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Failure> {
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|e| fail(format!("bad header name `{name}`: {e}")))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|e| fail(format!("bad value for header `{name}`: {e}")))?;
+    headers.insert(name, value);
+    Ok(())
+}
+
+/// An example as the text that goes into a URL or header.
+pub fn example_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Percent-encodes one path segment or query value.
+fn encode_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_reserved_characters() {
+        assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(encode_segment("logo-3f9a"), "logo-3f9a");
+    }
+
+    #[test]
+    fn preview_truncates() {
+        let long = "x".repeat(300);
+        assert_eq!(preview(long.as_bytes()).chars().count(), 201);
+    }
+}

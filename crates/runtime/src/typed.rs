@@ -1,0 +1,171 @@
+//! The typed side of the conformance family: generated tests build the request from the
+//! spec's examples as progenitor types and read the response through the typed client, so
+//! a spec change that is not regenerated breaks their compilation.
+
+use std::fmt::Debug;
+use std::time::Instant;
+
+use futures::StreamExt;
+use progenitor_client::{ByteStream, Error as ClientError, ResponseValue};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::context::Ctx;
+use crate::outcome::{Failure, Outcome, ensure, fail};
+use crate::plan::{TENANT_HEADER, TENANT_PATH_PARAM};
+use crate::sse::SseReader;
+
+/// The context handed to a generated typed check.
+pub struct Typed {
+    ctx: Ctx<'static>,
+}
+
+impl Typed {
+    pub(crate) fn new(ctx: Ctx<'static>) -> Typed {
+        Typed { ctx }
+    }
+
+    /// The base URL for `Client::new_with_client`.
+    pub fn base_url(&self) -> &str {
+        self.ctx.target.base_url()
+    }
+
+    /// A reqwest client that sends the main tenant's token (progenitor ignores security).
+    pub fn client(&self) -> Result<reqwest::Client, Failure> {
+        self.ctx.target.typed_http().map_err(|e| fail(e.to_string()))
+    }
+
+    /// Parameter `name` from its example (the target's tenant for tenant parameters),
+    /// decoded as the progenitor type the call expects.
+    pub fn param<T: DeserializeOwned>(&self, name: &str) -> Result<T, Failure> {
+        self.param_opt(name)?.ok_or_else(|| {
+            fail(format!(
+                "{}: parameter `{name}` has no example; add one to the spec",
+                self.ctx.op.id
+            ))
+        })
+    }
+
+    /// An optional parameter: `None` when the spec gives no example.
+    pub fn param_opt<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Failure> {
+        let param = self
+            .ctx
+            .op
+            .parameters
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| fail(format!("{}: no parameter `{name}`", self.ctx.op.id)))?;
+        let value = if name == TENANT_PATH_PARAM || name.eq_ignore_ascii_case(TENANT_HEADER) {
+            Some(Value::String(self.ctx.target.tenant().to_string()))
+        } else {
+            param.example.clone()
+        };
+        value
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| {
+                    fail(format!(
+                        "{}: the example of `{name}` does not fit the typed client: {e}",
+                        self.ctx.op.id
+                    ))
+                })
+            })
+            .transpose()
+    }
+
+    /// The request body's example decoded as the typed request.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, Failure> {
+        let example = self
+            .ctx
+            .op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.example.clone())
+            .ok_or_else(|| fail(format!("{}: the request body has no example", self.ctx.op.id)))?;
+        serde_json::from_value(example).map_err(|e| {
+            fail(format!(
+                "{}: the request body example does not fit the typed request: {e}",
+                self.ctx.op.id
+            ))
+        })
+    }
+
+    fn expect_status(&self, status: u16) -> Outcome {
+        let success = self.ctx.op.success().map(|r| r.status.clone()).unwrap_or_default();
+        ensure(success == status.to_string(), || {
+            format!("typed client got status {status}, the spec's success is {success}")
+        })
+    }
+
+    /// A JSON response decoded by the typed client.
+    pub fn json<T: Debug, E: Debug>(
+        &self,
+        result: Result<ResponseValue<T>, ClientError<E>>,
+    ) -> Outcome {
+        let value = result.map_err(describe)?;
+        self.expect_status(value.status().as_u16())
+    }
+
+    /// A stream of events, each decoded as the typed event `T`, ending in a terminal event.
+    pub async fn events<T: DeserializeOwned + Debug, E: Debug>(
+        &self,
+        result: Result<ResponseValue<ByteStream>, ClientError<E>>,
+    ) -> Outcome {
+        let value = result.map_err(describe)?;
+        self.expect_status(value.status().as_u16())?;
+        let stream = value
+            .into_inner()
+            .into_inner()
+            .map(|item| item.map_err(|e| e.to_string()));
+        let recording = SseReader::from_stream(Box::pin(stream), Instant::now())
+            .record(crate::checks::sse::limits(&self.ctx), |event| {
+                crate::checks::sse::TERMINAL_TYPES
+                    .iter()
+                    .any(|t| event.data.contains(&format!("\"type\":\"{t}\"")))
+            })
+            .await;
+        ensure(!recording.events.is_empty(), || "the typed stream held no event".into())?;
+        for (index, event) in recording.events.iter().enumerate() {
+            serde_json::from_str::<T>(&event.data).map_err(|e| {
+                fail(format!(
+                    "event {index} does not decode as the typed event: {e}: {}",
+                    event.data
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// A non-JSON body (an image): the status, and a non-empty body.
+    pub async fn bytes<E: Debug>(
+        &self,
+        result: Result<ResponseValue<ByteStream>, ClientError<E>>,
+    ) -> Outcome {
+        let value = result.map_err(describe)?;
+        self.expect_status(value.status().as_u16())?;
+        let mut stream = value.into_inner().into_inner();
+        let mut size = 0;
+        while let Some(chunk) = stream.next().await {
+            size += chunk.map_err(|e| fail(format!("reading the body: {e}")))?.len();
+        }
+        ensure(size > 0, || "the typed client read an empty body".into())
+    }
+}
+
+fn describe<E: Debug>(error: ClientError<E>) -> Failure {
+    match error {
+        ClientError::ErrorResponse(rv) => fail(format!(
+            "typed client got documented error {}: {:?}",
+            rv.status(),
+            rv.into_inner()
+        )),
+        ClientError::InvalidResponsePayload(bytes, e) => fail(format!(
+            "the response does not decode into the typed client's type: {e}: {}",
+            crate::request::preview(&bytes)
+        )),
+        ClientError::UnexpectedResponse(response) => fail(format!(
+            "typed client got undocumented status {}",
+            response.status()
+        )),
+        other => fail(format!("typed client error: {other}")),
+    }
+}

@@ -1,0 +1,634 @@
+//! The operation model: what the runtime, the code generator and the diff tool read from a spec.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{Spec, SpecError, escape_pointer};
+
+/// The HTTP methods OpenAPI 3.0 allows as keys of a path item, lowercase.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The `x-slo` keys this project understands, in milliseconds.
+pub const SLO_KEYS: [&str; 5] = ["avgMs", "p95Ms", "maxMs", "firstChunkMs", "lastChunkMs"];
+
+/// One operation of a spec, with its `$ref`s to parameters, responses and headers resolved.
+/// Schemas keep their `$ref`s; convert them with [`Spec::json_schema`] or [`Spec::validator`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Operation {
+    /// The `operationId`.
+    pub id: String,
+    /// Lowercase method: "get", "post", ...
+    pub method: String,
+    /// The path template: "/sites/{tenantId}/generation".
+    pub path: String,
+    /// JSON pointer of the operation: "/paths/~1sites~1{tenantId}~1generation/post".
+    pub pointer: String,
+    /// The `summary`.
+    pub summary: Option<String>,
+    /// Path-item and operation parameters merged (the operation's win), sorted path, query,
+    /// header, cookie, each group in spec order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if any.
+    pub request_body: Option<RequestBody>,
+    /// Responses in the spec's order; `status` as written: "200", "4XX", "default".
+    pub responses: Vec<Response>,
+    /// Names of the security schemes a caller must satisfy (operation-level `security`
+    /// overrides the global one); empty for a public operation (`security: []`, or an
+    /// alternative `{}`).
+    pub security: Vec<String>,
+    /// The budget from `x-slo`.
+    pub slo: Slo,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// A query-string pair.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie (progenitor rejects these; the spec check reports them).
+    Cookie,
+}
+
+impl Location {
+    /// The `in` value: "path", "query", "header", "cookie".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Location> {
+        Some(match text {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            "cookie" => Location::Cookie,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Parameter {
+    /// The name as written (header names keep their case).
+    pub name: String,
+    /// `in`.
+    pub location: Location,
+    /// `required` (false when absent).
+    pub required: bool,
+    /// The schema with a top-level `$ref` resolved (nested `$ref`s kept); from `content`'s
+    /// first media type when the parameter has no `schema`; `{}` when it has neither.
+    pub schema: Value,
+    /// `example`, else the first of `examples` (by name), else the schema's `example`.
+    pub example: Option<Value>,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestBody {
+    /// `required` (false when absent).
+    pub required: bool,
+    /// `application/json` when listed, else the first media type.
+    pub media_type: String,
+    /// The media type's schema, raw; `{}` when it has none.
+    pub schema: Value,
+    /// `example`, else the first of `examples`, else the schema's `example`.
+    pub example: Option<Value>,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    /// The key as written: "200", "4XX", "default".
+    pub status: String,
+    /// `description`.
+    pub description: String,
+    /// Media types, sorted by name.
+    pub content: Vec<MediaType>,
+    /// Headers, sorted by name.
+    pub headers: Vec<Header>,
+}
+
+/// One media type of a response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaType {
+    /// "application/json", "text/event-stream", ...
+    pub name: String,
+    /// The schema, raw.
+    pub schema: Option<Value>,
+    /// `example`, else the first of `examples`, else the schema's `example`.
+    pub example: Option<Value>,
+}
+
+/// One response header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Header {
+    /// The name as written.
+    pub name: String,
+    /// `required` (false when absent).
+    pub required: bool,
+    /// The schema, raw.
+    pub schema: Option<Value>,
+}
+
+/// An operation's performance budget from `x-slo`, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Slo {
+    /// Mean latency over a sample.
+    pub avg_ms: Option<u64>,
+    /// 95th percentile latency over a sample.
+    pub p95_ms: Option<u64>,
+    /// Latency of any single call.
+    pub max_ms: Option<u64>,
+    /// Time to the first event of a stream.
+    pub first_chunk_ms: Option<u64>,
+    /// Time to the last event of a stream.
+    pub last_chunk_ms: Option<u64>,
+}
+
+impl Slo {
+    /// True when no budget is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Slo::default()
+    }
+}
+
+impl Operation {
+    /// The first 2xx (or "2XX") response in spec order.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.starts_with('2'))
+    }
+
+    /// True when the success response streams `text/event-stream`.
+    pub fn is_sse(&self) -> bool {
+        self.sse_media().is_some()
+    }
+
+    /// The schema of one event of the success stream.
+    pub fn sse_event_schema(&self) -> Option<&Value> {
+        self.sse_media().and_then(|m| m.schema.as_ref())
+    }
+
+    fn sse_media(&self) -> Option<&MediaType> {
+        self.success()?
+            .content
+            .iter()
+            .find(|m| media_essence(&m.name) == "text/event-stream")
+    }
+
+    /// The response documenting `status`: the exact key, then its range ("4XX"), then
+    /// "default".
+    pub fn documents_status(&self, status: u16) -> Option<&Response> {
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        self.responses
+            .iter()
+            .find(|r| r.status == exact)
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.status.eq_ignore_ascii_case(&range))
+            })
+            .or_else(|| self.responses.iter().find(|r| r.status == "default"))
+    }
+
+    /// The response with this exact key ("200", "4XX", "default").
+    pub fn response(&self, status: &str) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status == status)
+    }
+
+    /// True when no credentials are required.
+    pub fn is_public(&self) -> bool {
+        self.security.is_empty()
+    }
+
+    /// Parameters in the path.
+    pub fn path_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params_in(Location::Path)
+    }
+
+    /// Parameters in the query string.
+    pub fn query_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params_in(Location::Query)
+    }
+
+    /// Header parameters.
+    pub fn header_params(&self) -> impl Iterator<Item = &Parameter> {
+        self.params_in(Location::Header)
+    }
+
+    /// Parameters at `location`, in order.
+    pub fn params_in(&self, location: Location) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(move |p| p.location == location)
+    }
+
+    /// The parameter `name` at `location` (header names compare case-insensitively).
+    pub fn parameter(&self, location: Location, name: &str) -> Option<&Parameter> {
+        self.params_in(location).find(|p| {
+            if location == Location::Header {
+                p.name.eq_ignore_ascii_case(name)
+            } else {
+                p.name == name
+            }
+        })
+    }
+}
+
+impl Response {
+    /// The media type `name` (parameters such as `; charset=utf-8` ignored).
+    pub fn media(&self, name: &str) -> Option<&MediaType> {
+        let name = media_essence(name);
+        self.content.iter().find(|m| media_essence(&m.name) == name)
+    }
+
+    /// The `application/json` media type.
+    pub fn json(&self) -> Option<&MediaType> {
+        self.media("application/json")
+    }
+
+    /// The header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&Header> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The media type without parameters, lowercase: "text/event-stream; x=y" -> "text/event-stream".
+pub fn media_essence(name: &str) -> String {
+    name.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+impl Spec {
+    /// Every operation, sorted by (path, method).
+    pub fn operations(&self) -> Result<Vec<Operation>, SpecError> {
+        let mut operations = Vec::new();
+        let Some(paths) = self.doc.get("paths") else {
+            return Ok(operations);
+        };
+        let paths = paths.as_object().ok_or_else(|| {
+            self.invalid(
+                "/paths",
+                "paths is not a mapping; map each path to its operations",
+            )
+        })?;
+        for (path, item) in paths {
+            let item_pointer = format!("/paths/{}", escape_pointer(path));
+            let item = self.resolve(item, &item_pointer)?;
+            let item = item.as_object().ok_or_else(|| {
+                self.invalid(
+                    &item_pointer,
+                    "path item is not a mapping; map methods to operations",
+                )
+            })?;
+            for method in METHODS {
+                if let Some(operation) = item.get(method) {
+                    operations.push(self.build_operation(
+                        path,
+                        method,
+                        &item_pointer,
+                        item,
+                        operation,
+                    )?);
+                }
+            }
+        }
+        operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+        Ok(operations)
+    }
+
+    /// The operation with this operationId.
+    pub fn operation(&self, operation_id: &str) -> Result<Operation, SpecError> {
+        let operations = self.operations()?;
+        let known = operations
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        operations
+            .into_iter()
+            .find(|o| o.id == operation_id)
+            .ok_or_else(|| SpecError::UnknownOperation {
+                file: self.file.clone(),
+                operation_id: operation_id.to_string(),
+                known,
+            })
+    }
+
+    fn build_operation(
+        &self,
+        path: &str,
+        method: &str,
+        item_pointer: &str,
+        item: &Map<String, Value>,
+        operation: &Value,
+    ) -> Result<Operation, SpecError> {
+        let pointer = format!("{item_pointer}/{method}");
+        let operation = operation
+            .as_object()
+            .ok_or_else(|| self.invalid(&pointer, "operation is not a mapping"))?;
+        let id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| {
+                self.invalid(&pointer, "operationId is missing; add a unique operationId")
+            })?
+            .to_string();
+        let mut parameters = self.parameters(
+            item.get("parameters"),
+            &format!("{item_pointer}/parameters"),
+        )?;
+        for own in self.parameters(
+            operation.get("parameters"),
+            &format!("{pointer}/parameters"),
+        )? {
+            parameters.retain(|p| !(p.name == own.name && p.location == own.location));
+            parameters.push(own);
+        }
+        // Stable: each location keeps the spec's order.
+        parameters.sort_by_key(|p| p.location);
+        let request_body = match operation.get("requestBody") {
+            Some(body) => Some(self.request_body(body, &format!("{pointer}/requestBody"))?),
+            None => None,
+        };
+        let responses =
+            self.responses(operation.get("responses"), &format!("{pointer}/responses"))?;
+        let security = self.security(
+            operation
+                .get("security")
+                .or_else(|| self.doc.get("security")),
+            &pointer,
+        )?;
+        let slo = self.slo(operation.get("x-slo"), &format!("{pointer}/x-slo"))?;
+        Ok(Operation {
+            id,
+            method: method.to_string(),
+            path: path.to_string(),
+            pointer,
+            summary: operation
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            parameters,
+            request_body,
+            responses,
+            security,
+            slo,
+        })
+    }
+
+    fn parameters(&self, list: Option<&Value>, pointer: &str) -> Result<Vec<Parameter>, SpecError> {
+        let Some(list) = list else {
+            return Ok(Vec::new());
+        };
+        let list = list
+            .as_array()
+            .ok_or_else(|| self.invalid(pointer, "parameters is not a list"))?;
+        let mut parameters = Vec::with_capacity(list.len());
+        for (i, parameter) in list.iter().enumerate() {
+            let at = format!("{pointer}/{i}");
+            let parameter = self.resolve(parameter, &at)?;
+            let name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| self.invalid(&at, "parameter has no name; add `name`"))?;
+            let location = parameter
+                .get("in")
+                .and_then(Value::as_str)
+                .and_then(Location::parse)
+                .ok_or_else(|| {
+                    self.invalid(&at, format!("parameter `{name}` has no valid `in`; use path, query, header or cookie"))
+                })?;
+            let (schema, media) = match parameter.get("schema") {
+                Some(schema) => (self.resolve(schema, &format!("{at}/schema"))?.clone(), None),
+                None => match parameter
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().next())
+                {
+                    Some(media) => (
+                        match media.get("schema") {
+                            Some(s) => self.resolve(s, &format!("{at}/content"))?.clone(),
+                            None => Value::Object(Map::new()),
+                        },
+                        Some(media),
+                    ),
+                    None => (Value::Object(Map::new()), None),
+                },
+            };
+            let example = match self.example_of(parameter, &at)? {
+                Some(example) => Some(example),
+                None => match media {
+                    Some(media) => self.example_of(media, &at)?,
+                    None => None,
+                },
+            }
+            .or_else(|| schema.get("example").cloned());
+            parameters.push(Parameter {
+                name: name.to_string(),
+                location,
+                required: parameter
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                schema,
+                example,
+            });
+        }
+        Ok(parameters)
+    }
+
+    /// `example`, else the first of `examples` (resolved), of a parameter or media type.
+    fn example_of(&self, holder: &Value, at: &str) -> Result<Option<Value>, SpecError> {
+        if let Some(example) = holder.get("example") {
+            return Ok(Some(example.clone()));
+        }
+        if let Some((name, example)) = holder
+            .get("examples")
+            .and_then(Value::as_object)
+            .and_then(|e| e.iter().next())
+        {
+            let example =
+                self.resolve(example, &format!("{at}/examples/{}", escape_pointer(name)))?;
+            return Ok(example.get("value").cloned());
+        }
+        Ok(None)
+    }
+
+    /// Like [`Spec::example_of`], falling back to the (top-level resolved) schema's `example`.
+    fn media_example(&self, media: &Value, at: &str) -> Result<Option<Value>, SpecError> {
+        if let Some(example) = self.example_of(media, at)? {
+            return Ok(Some(example));
+        }
+        match media.get("schema") {
+            Some(schema) => Ok(self
+                .resolve(schema, &format!("{at}/schema"))?
+                .get("example")
+                .cloned()),
+            None => Ok(None),
+        }
+    }
+
+    fn request_body(&self, body: &Value, pointer: &str) -> Result<RequestBody, SpecError> {
+        let body = self.resolve(body, pointer)?;
+        let Some((media_type, media)) =
+            body.get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| {
+                    c.get_key_value("application/json")
+                        .or_else(|| c.iter().next())
+                })
+        else {
+            return Err(self.invalid(
+                pointer,
+                "request body has no content; add a media type with a schema",
+            ));
+        };
+        let at = format!("{pointer}/content/{}", escape_pointer(media_type));
+        Ok(RequestBody {
+            required: body
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            media_type: media_type.clone(),
+            schema: media
+                .get("schema")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new())),
+            example: self.media_example(media, &at)?,
+        })
+    }
+
+    fn responses(
+        &self,
+        responses: Option<&Value>,
+        pointer: &str,
+    ) -> Result<Vec<Response>, SpecError> {
+        let responses = responses.and_then(Value::as_object).ok_or_else(|| {
+            self.invalid(
+                pointer,
+                "operation has no responses; document at least its success response",
+            )
+        })?;
+        let mut out = Vec::with_capacity(responses.len());
+        for status in self.keys_in_order(pointer, responses) {
+            let at = format!("{pointer}/{}", escape_pointer(status));
+            let response = self.resolve(&responses[status], &at)?;
+            let mut content = Vec::new();
+            if let Some(media_types) = response.get("content").and_then(Value::as_object) {
+                for (name, media) in media_types {
+                    let media_at = format!("{at}/content/{}", escape_pointer(name));
+                    content.push(MediaType {
+                        name: name.clone(),
+                        schema: media.get("schema").cloned(),
+                        example: self.media_example(media, &media_at)?,
+                    });
+                }
+            }
+            let mut headers = Vec::new();
+            if let Some(map) = response.get("headers").and_then(Value::as_object) {
+                for (name, header) in map {
+                    let header =
+                        self.resolve(header, &format!("{at}/headers/{}", escape_pointer(name)))?;
+                    headers.push(Header {
+                        name: name.clone(),
+                        required: header
+                            .get("required")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
+                        schema: header.get("schema").cloned(),
+                    });
+                }
+            }
+            out.push(Response {
+                status: status.to_string(),
+                description: response
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                content,
+                headers,
+            });
+        }
+        Ok(out)
+    }
+
+    fn security(&self, security: Option<&Value>, pointer: &str) -> Result<Vec<String>, SpecError> {
+        let Some(security) = security else {
+            return Ok(Vec::new());
+        };
+        let requirements = security
+            .as_array()
+            .ok_or_else(|| self.invalid(pointer, "security is not a list of requirements"))?;
+        let mut names: Vec<String> = Vec::new();
+        for requirement in requirements {
+            let requirement = requirement
+                .as_object()
+                .ok_or_else(|| self.invalid(pointer, "security requirement is not a mapping"))?;
+            if requirement.is_empty() {
+                // `{}` is an anonymous alternative: no credentials are required.
+                return Ok(Vec::new());
+            }
+            for name in requirement.keys() {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    fn slo(&self, slo: Option<&Value>, pointer: &str) -> Result<Slo, SpecError> {
+        let mut out = Slo::default();
+        let Some(slo) = slo else {
+            return Ok(out);
+        };
+        let slo = slo.as_object().ok_or_else(|| {
+            self.invalid(pointer, "x-slo is not a mapping; map avgMs, p95Ms, maxMs, firstChunkMs or lastChunkMs to milliseconds")
+        })?;
+        for (key, value) in slo {
+            let slot = match key.as_str() {
+                "avgMs" => &mut out.avg_ms,
+                "p95Ms" => &mut out.p95_ms,
+                "maxMs" => &mut out.max_ms,
+                "firstChunkMs" => &mut out.first_chunk_ms,
+                "lastChunkMs" => &mut out.last_chunk_ms,
+                // Unknown keys are the spec check's business; the model ignores them.
+                _ => continue,
+            };
+            let ms = value.as_u64().filter(|ms| *ms > 0).ok_or_else(|| {
+                self.invalid(
+                    &format!("{pointer}/{key}"),
+                    format!("x-slo {key} is {value}, not a positive integer; give milliseconds such as 20"),
+                )
+            })?;
+            *slot = Some(ms);
+        }
+        Ok(out)
+    }
+}

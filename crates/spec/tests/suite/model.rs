@@ -1,0 +1,303 @@
+//! The operation model, read from the real specs and from small inline ones.
+
+use serde_json::json;
+
+use sb_spec::{Location, SpecError};
+
+use crate::{inline_spec, real_spec};
+
+#[test]
+fn generation_operations_are_sorted_by_path_then_method() {
+    let spec = real_spec("generation");
+    assert_eq!(spec.title(), "Site Builder Generation API");
+    assert_eq!(spec.version(), "1.0.0");
+    let ops = spec.operations().expect("operations");
+    let keys: Vec<(&str, &str, &str)> = ops
+        .iter()
+        .map(|o| (o.path.as_str(), o.method.as_str(), o.id.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("/sites/{siteId}/versions", "get", "listVersions"),
+            ("/sites/{siteId}/versions/{versionId}", "get", "getVersion"),
+            (
+                "/sites/{siteId}/versions/{versionId}/restore",
+                "post",
+                "restoreVersion"
+            ),
+            ("/sites/{tenantId}/generation", "post", "generatePage"),
+            (
+                "/sites/{tenantId}/generation/{generationId}",
+                "get",
+                "getGeneration"
+            ),
+            ("/sites/{tenantId}/templates", "get", "listTemplates"),
+        ]
+    );
+}
+
+#[test]
+fn generate_page_is_sse_with_generation_events() {
+    let op = real_spec("generation")
+        .operation("generatePage")
+        .expect("generatePage");
+    assert_eq!(op.method, "post");
+    assert_eq!(op.pointer, "/paths/~1sites~1{tenantId}~1generation/post");
+    assert_eq!(
+        op.summary.as_deref(),
+        Some("Generate a landing page, streamed as Server-Sent Events")
+    );
+    assert!(op.is_sse());
+    assert_eq!(
+        op.sse_event_schema(),
+        Some(&json!({"$ref": "#/components/schemas/GenerationEvent"}))
+    );
+    assert_eq!(op.slo.first_chunk_ms, Some(2000));
+    assert_eq!(op.slo.last_chunk_ms, Some(60000));
+    assert_eq!(op.slo.avg_ms, None);
+    assert_eq!(op.security, ["bearerAuth"]);
+    assert!(!op.is_public());
+
+    // Parameters come from components, resolved, path before header.
+    let params: Vec<(&str, Location, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("tenantId", Location::Path, true),
+            ("X-Tenant-Id", Location::Header, true)
+        ]
+    );
+    assert_eq!(
+        op.parameters[0].schema,
+        json!({"type": "string", "minLength": 1})
+    );
+    assert_eq!(op.parameters[0].example, Some(json!("test-tenant")));
+    assert_eq!(op.path_params().count(), 1);
+    assert!(op.parameter(Location::Header, "x-tenant-id").is_some());
+
+    let body = op.request_body.as_ref().expect("request body");
+    assert!(body.required);
+    assert_eq!(body.media_type, "application/json");
+    assert_eq!(
+        body.schema,
+        json!({"$ref": "#/components/schemas/GenerationRequest"})
+    );
+    assert_eq!(
+        body.example.as_ref().and_then(|e| e.get("templateId")),
+        Some(&json!("ecommerce-sale"))
+    );
+
+    let statuses: Vec<&str> = op.responses.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["200", "401", "403", "4XX", "5XX"]);
+    let success = op.success().expect("success");
+    assert_eq!(success.status, "200");
+    assert!(success.header("x-request-id").is_some());
+    let unauthorized = op.documents_status(401).expect("401");
+    assert_eq!(unauthorized.status, "401");
+    assert_eq!(
+        unauthorized.json().and_then(|m| m.schema.clone()),
+        Some(json!({"$ref": "#/components/schemas/Error"}))
+    );
+    assert_eq!(
+        op.documents_status(404).map(|r| r.status.as_str()),
+        Some("4XX")
+    );
+    assert_eq!(
+        op.documents_status(503).map(|r| r.status.as_str()),
+        Some("5XX")
+    );
+    assert!(op.documents_status(302).is_none());
+}
+
+#[test]
+fn get_logo_image_is_public() {
+    let op = real_spec("agents")
+        .operation("getLogoImage")
+        .expect("getLogoImage");
+    assert!(op.is_public());
+    assert!(op.security.is_empty());
+    assert!(!op.is_sse());
+    assert_eq!(op.slo.avg_ms, Some(10));
+    assert_eq!(op.slo.p95_ms, Some(20));
+    let size = op.parameter(Location::Query, "size").expect("size");
+    assert!(!size.required);
+    assert_eq!(size.example, Some(json!("preview")));
+    assert!(
+        op.success()
+            .and_then(|r| r.media("image/svg+xml"))
+            .is_some()
+    );
+
+    let logo = real_spec("agents")
+        .operation("generateLogo")
+        .expect("generateLogo");
+    assert_eq!(logo.security, ["bearerAuth"]);
+    assert_eq!(logo.slo.max_ms, Some(30000));
+}
+
+#[test]
+fn create_deployment_succeeds_with_202() {
+    let op = real_spec("validation")
+        .operation("createDeployment")
+        .expect("createDeployment");
+    assert_eq!(op.success().map(|r| r.status.as_str()), Some("202"));
+    assert_eq!(
+        op.documents_status(422).map(|r| r.description.as_str()),
+        Some("The site's brand score is below 8, so it cannot be deployed")
+    );
+}
+
+#[test]
+fn unknown_operation_names_the_id_and_the_known_ones() {
+    let err = real_spec("agents")
+        .operation("makeCoffee")
+        .expect_err("no such operation");
+    assert!(matches!(err, SpecError::UnknownOperation { .. }));
+    let message = err.to_string();
+    assert!(message.contains("no operation `makeCoffee`"), "{message}");
+    assert!(message.contains("generateLogo, getLogoImage"), "{message}");
+}
+
+#[test]
+fn responses_keep_spec_order_and_unquoted_keys() {
+    let spec = inline_spec(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        default: {description: anything}
+        404: {description: missing}
+        200: {description: ok}
+"#,
+    );
+    let op = spec.operation("getA").expect("getA");
+    let statuses: Vec<&str> = op.responses.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["default", "404", "200"]);
+    assert_eq!(
+        op.documents_status(500).map(|r| r.status.as_str()),
+        Some("default")
+    );
+    assert!(op.is_public(), "no security anywhere means public");
+}
+
+#[test]
+fn path_item_parameters_merge_and_operation_ones_win() {
+    let spec = inline_spec(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{bearerAuth: []}]
+paths:
+  /sites/{siteId}:
+    parameters:
+      - {name: X-Trace, in: header, schema: {type: string}}
+      - {name: siteId, in: path, required: true, schema: {type: string}}
+      - {name: verbose, in: query, schema: {type: boolean}}
+    get:
+      operationId: getSite
+      security: [{}, {bearerAuth: []}]
+      parameters:
+        - {name: verbose, in: query, required: true, schema: {$ref: '#/components/schemas/Flag'}}
+      responses: {'204': {description: ok}}
+components:
+  schemas:
+    Flag: {type: boolean, example: true}
+"##,
+    );
+    let op = spec.operation("getSite").expect("getSite");
+    let params: Vec<(&str, bool)> = op
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.required))
+        .collect();
+    assert_eq!(
+        params,
+        [("siteId", true), ("verbose", true), ("X-Trace", false)]
+    );
+    // A top-level $ref of a parameter schema is resolved; its example is the fallback.
+    assert_eq!(
+        op.parameters[1].schema,
+        json!({"type": "boolean", "example": true})
+    );
+    assert_eq!(op.parameters[1].example, Some(json!(true)));
+    assert!(
+        op.is_public(),
+        "an empty alternative makes credentials optional"
+    );
+    assert_eq!(op.success().map(|r| r.content.len()), Some(0));
+}
+
+#[test]
+fn bad_input_gives_errors_naming_the_place() {
+    let cases = [
+        (
+            "paths: {/a: {get: {responses: {'200': {description: ok}}}}}",
+            "inline.yaml at /paths/~1a/get: operationId is missing; add a unique operationId",
+        ),
+        (
+            "paths: {/a: {get: {operationId: getA, x-slo: {avgMs: -5}, responses: {'200': {description: ok}}}}}",
+            "inline.yaml at /paths/~1a/get/x-slo/avgMs: x-slo avgMs is -5, not a positive integer; give milliseconds such as 20",
+        ),
+        (
+            "paths: {/a: {get: {operationId: getA, parameters: [{$ref: '#/components/parameters/Nope'}], responses: {'200': {description: ok}}}}}",
+            "inline.yaml at /paths/~1a/get/parameters/0: $ref `#/components/parameters/Nope` does not resolve; fix the reference or add the target",
+        ),
+        (
+            "paths: {/a: {get: {operationId: getA}}}",
+            "inline.yaml at /paths/~1a/get/responses: operation has no responses; document at least its success response",
+        ),
+    ];
+    for (paths, expected) in cases {
+        let spec = inline_spec(&format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{paths}\n"
+        ));
+        let err = spec.operations().expect_err(paths);
+        assert_eq!(err.to_string(), expected);
+    }
+}
+
+#[test]
+fn parse_errors_name_the_file() {
+    let err =
+        sb_spec::Spec::from_str(std::path::Path::new("x.yaml"), "a: [1, 2").expect_err("bad yaml");
+    assert!(matches!(err, SpecError::Parse { .. }));
+    assert!(
+        err.to_string().starts_with("x.yaml is not valid YAML: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn specs_and_operations_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<sb_spec::Spec>();
+    shared::<sb_spec::Operation>();
+    let spec = std::sync::Arc::new(real_spec("agents"));
+    let schema = json!({"$ref": "#/components/schemas/LogoResult"});
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let spec = spec.clone();
+            let schema = schema.clone();
+            std::thread::spawn(move || {
+                let id = format!("logo-{i:016x}");
+                let result =
+                    json!({"id": id, "url": "http://127.0.0.1/x", "preview": "http://127.0.0.1/y"});
+                spec.violations(&schema, &result)
+                    .expect("violations")
+                    .is_empty()
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert!(handle.join().expect("thread"));
+    }
+}

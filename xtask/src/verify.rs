@@ -1,0 +1,122 @@
+//! `cargo xtask verify`: runs the generated contract suites against the embedded provider
+//! or a deployment, shows progress, prints the operation × check table, writes JUnit XML and
+//! a markdown report under `target/contract/`, and exits non-zero on any failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use sb_runtime::TargetOptions;
+use sb_runtime::record::{self, CheckRecord};
+use sb_runtime::report;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: TargetOptions,
+    /// Also run the performance budgets (`x-slo`) of every operation.
+    #[arg(long)]
+    pub perf: bool,
+    /// Tests run at once (default: cargo's choice).
+    #[arg(long)]
+    pub test_threads: Option<usize>,
+}
+
+/// Where reports go.
+pub fn report_dir(root: &Path) -> PathBuf {
+    root.join("target").join("contract")
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let root = crate::workspace_root();
+    let dir = report_dir(&root);
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut tests = vec!["contract"];
+    if args.perf {
+        tests.push("contract-perf");
+    }
+    let records = run_suites(&root, &dir, &args.target, &tests, args.test_threads)?;
+    let target = args.target.describe();
+    println!("\n{}", report::table(&records));
+    let junit = dir.join("junit.xml");
+    std::fs::write(&junit, report::junit(&records, &target).map_err(anyhow::Error::msg)?)
+        .with_context(|| format!("writing {}", junit.display()))?;
+    let markdown = dir.join("report.md");
+    let date = now();
+    std::fs::write(&markdown, report::markdown(&records, &target, &date))
+        .with_context(|| format!("writing {}", markdown.display()))?;
+    println!("reports: {} and {}", junit.display(), markdown.display());
+    let totals = report::totals(&records);
+    if totals.fail > 0 {
+        bail!("{} of {} checks failed against {target}", totals.fail, records.len());
+    }
+    Ok(())
+}
+
+/// Runs the given test targets of the root package with the target's environment and
+/// returns the recorded check results.
+pub fn run_suites(
+    root: &Path,
+    dir: &Path,
+    target: &TargetOptions,
+    tests: &[&str],
+    test_threads: Option<usize>,
+) -> anyhow::Result<Vec<CheckRecord>> {
+    let results = dir.join("results.jsonl");
+    let _ = std::fs::remove_file(&results);
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root).args(["test", "--package", "sitebuilder-contract"]);
+    for test in tests {
+        command.args(["--test", test]);
+    }
+    command.arg("--");
+    if let Some(n) = test_threads {
+        command.arg(format!("--test-threads={n}"));
+    }
+    command
+        .envs(target.to_env())
+        .env(record::RESULTS_ENV, &results)
+        .stdout(Stdio::piped());
+    println!("verifying {} ({})", target.describe(), tests.join(", "));
+    let started = Instant::now();
+    let mut child = command.spawn().context("starting cargo test")?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("reading cargo test output")?;
+        let Some(rest) = line.strip_prefix("test ") else {
+            continue;
+        };
+        if let Some(name) = rest.strip_suffix(" ... ok") {
+            passed += 1;
+            println!("  ok   {name}");
+        } else if let Some(name) = rest.strip_suffix(" ... FAILED") {
+            failed += 1;
+            println!("  FAIL {name}");
+        }
+    }
+    let status = child.wait().context("waiting for cargo test")?;
+    println!(
+        "{passed} passed, {failed} failed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let records = if results.exists() {
+        record::read(&results).map_err(anyhow::Error::msg)?
+    } else {
+        Vec::new()
+    };
+    if records.is_empty() {
+        bail!("no check ran (cargo test exited with {status}); see the output above");
+    }
+    if !status.success() && report::totals(&records).fail == 0 {
+        bail!("cargo test failed ({status}) outside the checks; see the output above");
+    }
+    Ok(records)
+}
+
+/// The current UTC time, for reports.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string()
+}
