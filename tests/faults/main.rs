@@ -1,1 +1,170 @@
-//! Fault tests: placeholder being written
+//! Proof that the contract checks can fail: each test starts the reference provider with one
+//! fault switched on (a rule of the contract broken in exactly one way) and runs the check
+//! that covers that rule, which must come back red. The generated suite (`tests/contract`)
+//! is the control: the same checks are green against the healthy provider.
+
+use std::time::Duration;
+
+use sb_provider::{Config, Fault, Pacing};
+use sb_runtime::{Check, Op, Outcome, SpecSource, Target, TargetOptions, Typed};
+
+const GENERATION: SpecSource = SpecSource {
+    file: "openapi/generation-api.yaml",
+    text: include_str!("../../openapi/generation-api.yaml"),
+};
+const AGENTS: SpecSource = SpecSource {
+    file: "openapi/agents-api.yaml",
+    text: include_str!("../../openapi/agents-api.yaml"),
+};
+const VALIDATION: SpecSource = SpecSource {
+    file: "openapi/validation-api.yaml",
+    text: include_str!("../../openapi/validation-api.yaml"),
+};
+
+/// A provider with only `fault` switched on, paced fast except where the fault is about
+/// timing, and a target whose stall detection is short so a stalled stream fails quickly.
+async fn broken(fault: Fault) -> Target {
+    let pacing = if fault == Fault::SseSlowFirstChunk {
+        Pacing::default()
+    } else {
+        Pacing::instant()
+    };
+    let config = Config {
+        faults: [fault].into_iter().collect(),
+        pacing,
+        deployment_step: Duration::from_millis(20),
+        ..Config::default()
+    };
+    let options = TargetOptions {
+        sse_idle_secs: 2,
+        ..TargetOptions::default()
+    };
+    Target::embedded(config, options)
+        .await
+        .unwrap_or_else(|e| panic!("provider with {fault} did not start: {e}"))
+}
+
+fn expect_red(fault: Fault, op: &str, check: &str, outcome: Outcome) {
+    match outcome {
+        Ok(()) => panic!("{op} {check} stayed green although the provider has fault `{fault}`"),
+        Err(failure) if failure.skipped => {
+            panic!("{op} {check} was skipped with fault `{fault}`: {}", failure.reason)
+        }
+        Err(failure) => eprintln!("{fault}: {op} {check} red as expected: {}", failure.reason),
+    }
+}
+
+macro_rules! red {
+    ($($name:ident: $fault:ident breaks $spec:ident $op:literal $check:ident;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let target = broken(Fault::$fault).await;
+            let op = Op { spec: $spec, id: $op };
+            let outcome = sb_runtime::evaluate(&target, op, Check::$check).await;
+            expect_red(Fault::$fault, $op, stringify!($check), outcome);
+        }
+    )*};
+}
+
+red! {
+    // Family 1: conformance.
+    missing_required_field: MissingRequiredField breaks VALIDATION "validateSite" Conformance;
+    wrong_content_type: WrongContentType breaks GENERATION "listTemplates" Conformance;
+    out_of_range_value: OutOfRangeValue breaks VALIDATION "getBrandScore" Conformance;
+    wrong_success_status: WrongSuccessStatus breaks VALIDATION "createDeployment" Conformance;
+    missing_request_id: MissingRequestId breaks AGENTS "generateLogo" Conformance;
+    wrong_field_type: WrongFieldType breaks GENERATION "listTemplates" Conformance;
+    renamed_field: RenamedField breaks GENERATION "getGeneration" Conformance;
+    // Family 2: auth.
+    accept_missing_token: AcceptMissingToken breaks VALIDATION "getDeployment" AuthMissingToken;
+    accept_expired_token: AcceptExpiredToken breaks GENERATION "listVersions" AuthExpiredToken;
+    accept_bad_signature: AcceptBadSignature breaks AGENTS "generateLogo" AuthWrongSignature;
+    accept_alg_none: AcceptAlgNone breaks GENERATION "generatePage" AuthAlgNone;
+    auth_error_not_json: AuthErrorNotJson breaks GENERATION "listTemplates" AuthMalformedToken;
+    // Family 3: tenant isolation.
+    ignore_tenant_mismatch_header: IgnoreTenantMismatch breaks AGENTS "generateLogo" TenantHeaderMismatch;
+    ignore_tenant_mismatch_path: IgnoreTenantMismatch breaks GENERATION "listTemplates" TenantOtherTenantToken;
+    leak_other_tenant_generation: LeakOtherTenant breaks GENERATION "getGeneration" TenantOtherTenantToken;
+    leak_other_tenant_site: LeakOtherTenant breaks VALIDATION "validateSite" TenantOtherTenantToken;
+    leak_other_tenant_versions: LeakOtherTenant breaks GENERATION "getVersion" TenantOtherTenantToken;
+    // Family 4: CORS.
+    cors_allow_any_origin: CorsAllowAnyOrigin breaks GENERATION "listTemplates" CorsPreflightDisallowed;
+    cors_no_allow_methods: CorsNoAllowMethods breaks VALIDATION "createDeployment" CorsPreflightAllowed;
+    cors_wildcard_with_credentials: CorsWildcardWithCredentials breaks GENERATION "getGeneration" CorsPreflightAllowed;
+    cors_no_vary: CorsNoVary breaks AGENTS "generateLogo" CorsPreflightAllowed;
+    cors_missing_header: CorsMissingHeader breaks GENERATION "generatePage" CorsPreflightAllowed;
+    cors_no_acao_on_actual: CorsNoAcaoOnActual breaks VALIDATION "validateSite" CorsActualResponse;
+    // Family 5: error bodies and negative input.
+    validation_500: Validation500 breaks AGENTS "generateLogo" ErrorOutOfRange;
+    validation_500_wrong_type: Validation500 breaks VALIDATION "createDeployment" ErrorWrongType;
+    error_body_missing_code: ErrorBodyMissingCode breaks GENERATION "getGeneration" ErrorUnknownId;
+    bad_json_accepted: BadJsonAccepted breaks AGENTS "generateLogo" ErrorInvalidJson;
+    not_found_200: NotFound200 breaks VALIDATION "getDeployment" ErrorUnknownId;
+    undocumented_status: UndocumentedStatus breaks VALIDATION "createDeployment" ErrorMissingRequired;
+    undocumented_status_enum: UndocumentedStatus breaks AGENTS "generateLogo" ErrorBadEnum;
+    // Family 6: the SSE stream.
+    sse_progress_not_zero: SseProgressNotZero breaks GENERATION "generatePage" SseProgress;
+    sse_progress_decreases: SseProgressDecreases breaks GENERATION "generatePage" SseProgress;
+    sse_no_terminal: SseNoTerminal breaks GENERATION "generatePage" SseTerminal;
+    sse_two_terminals: SseTwoTerminals breaks GENERATION "generatePage" SseTerminal;
+    sse_invalid_json: SseInvalidJson breaks GENERATION "generatePage" SseStreamFormat;
+    sse_unknown_type: SseUnknownType breaks GENERATION "generatePage" SseStreamFormat;
+    sse_brand_score_out_of_range: SseBrandScoreOutOfRange breaks GENERATION "generatePage" SseTerminal;
+    sse_slow_first_chunk: SseSlowFirstChunk breaks GENERATION "generatePage" SseBudget;
+    sse_complete_missing_field: SseCompleteMissingField breaks GENERATION "generatePage" SseTerminal;
+    sse_wrong_content_type: SseWrongContentType breaks GENERATION "generatePage" SseStreamFormat;
+    sse_stall: SseStall breaks GENERATION "generatePage" SseTerminal;
+    sse_no_error_event: SseNoErrorEvent breaks GENERATION "generatePage" SseErrorEvent;
+    sse_no_error_event_bad_input: SseNoErrorEvent breaks GENERATION "generatePage" ErrorOutOfRange;
+    // Family 7: performance budgets.
+    slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
+}
+
+/// The typed half of conformance: a body of the wrong shape does not decode into the
+/// progenitor type, so the typed check goes red too.
+#[tokio::test]
+async fn wrong_field_type_typed() {
+    let target: &'static Target = Box::leak(Box::new(broken(Fault::WrongFieldType).await));
+    let op = Op {
+        spec: GENERATION,
+        id: "listTemplates",
+    };
+    let outcome = sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
+        let client =
+            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
+        let tenant_id = t.param("tenantId")?;
+        let x_tenant_id = t.param("X-Tenant-Id")?;
+        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
+    })
+    .await;
+    expect_red(Fault::WrongFieldType, "listTemplates", "TypedClient", outcome);
+}
+
+/// Every fault of the provider is exercised by at least one test above (a new fault without
+/// a test fails here).
+#[test]
+fn every_fault_has_a_red_test() {
+    let source = include_str!("main.rs");
+    let untested: Vec<String> = Fault::ALL
+        .iter()
+        .filter(|fault| {
+            let variant = format!("{fault:?}");
+            !source.contains(&format!(": {variant} breaks"))
+                && !source.contains(&format!("Fault::{variant})"))
+        })
+        .map(|f| f.to_string())
+        .collect();
+    let e2e_only = [
+        "generation-not-saved",
+        "logo-not-in-page",
+        "deployment-stuck",
+        "deploy-ignores-brand-score",
+        "restore-noop",
+        "brand-score-missing-site",
+    ];
+    let missing: Vec<_> = untested
+        .iter()
+        .filter(|f| !e2e_only.contains(&f.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "faults without a red test: {missing:?}");
+}

@@ -734,7 +734,15 @@ fn security<'a>(
         n.push(Requirement::new());
     }
     for alt in &o {
-        if n.contains(alt) {
+        // A client holding the credentials of `alt` still gets in when some new alternative
+        // asks for no more than that (fewer schemes, fewer scopes).
+        let still_satisfied = n.iter().any(|new_alt| {
+            (new_alt.is_empty() || !alt.is_empty())
+                && new_alt
+                    .iter()
+                    .all(|(scheme, scopes)| alt.get(scheme).is_some_and(|s| scopes.is_subset(s)))
+        });
+        if still_satisfied {
             continue;
         }
         let now: Vec<String> = n.iter().map(describe).collect();

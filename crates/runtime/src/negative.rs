@@ -86,14 +86,14 @@ fn mutations_of(
             }
         }
         Check::ErrorOutOfRange => {
+            // Every bound of every property: an empty prompt and a too long one both count.
             for (name, prop) in properties(spec, schema) {
                 let candidates = out_of_range(&prop, example.get(&name));
-                if let Some(value) = first_invalid(spec, &prop, candidates) {
+                for value in invalid_among(spec, &prop, candidates) {
                     out.push(Mutation {
                         description: format!("`{prefix}{name}` out of range ({})", short(&value)),
                         body: with(&name, value),
                     });
-                    break;
                 }
             }
         }
@@ -244,10 +244,12 @@ fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value
     out
 }
 
-/// The first candidate the property's schema rejects.
-fn first_invalid(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>) -> Option<Value> {
-    let validator = spec.validator(&Value::Object(prop.clone())).ok()?;
-    candidates.into_iter().find(|c| !validator.is_valid(c))
+/// The candidates the property's schema rejects.
+fn invalid_among(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>) -> Vec<Value> {
+    let Ok(validator) = spec.validator(&Value::Object(prop.clone())) else {
+        return Vec::new();
+    };
+    candidates.into_iter().filter(|c| !validator.is_valid(c)).collect()
 }
 
 fn short(value: &Value) -> String {

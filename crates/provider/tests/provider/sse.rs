@@ -109,7 +109,8 @@ async fn ten_concurrent_generations_all_complete() -> Result<()> {
     let mut config = fast_config();
     config.pacing.chunk_interval = Duration::from_millis(5);
     let ctx = start_with(config).await?;
-    let runs = (0..10).map(|i| ctx.generate(&json!({"prompt": format!("Concurrent page {i}")})));
+    let bodies: Vec<Value> = (0..10).map(|i| json!({"prompt": format!("Concurrent page {i}")})).collect();
+    let runs = bodies.iter().map(|body| ctx.generate(body));
     let results = futures::future::join_all(runs).await;
     let mut ids = std::collections::BTreeSet::new();
     for events in results {
@@ -127,8 +128,10 @@ async fn ten_concurrent_generations_all_complete() -> Result<()> {
 
 #[tokio::test]
 async fn a_disconnect_marks_the_generation_failed() -> Result<()> {
+    let db = crate::support::temp_db("disconnect");
     let mut config = fast_config();
     config.pacing.chunk_interval = Duration::from_millis(200);
+    config.db = sb_provider::DbLocation::File(db.clone());
     let ctx = start_with(config).await?;
     let r = ctx.post("/sites/test-tenant/generation", &json!({"prompt": "I will hang up"})).send().await?;
     let mut stream = r.bytes_stream();
@@ -136,34 +139,23 @@ async fn a_disconnect_marks_the_generation_failed() -> Result<()> {
     while !seen.contains("\"chunk\"") {
         seen.push_str(std::str::from_utf8(&stream.next().await.unwrap()?)?);
     }
+    // The id is only announced at the end, so read it from the store.
+    let running = crate::support::generations_with_status(&db, "IN_PROGRESS")?;
+    assert_eq!(running.len(), 1, "{running:?}");
     drop(stream);
-    // The generation id is not in the stream yet; find it through the version-less state.
     let deadline = Instant::now() + Duration::from_secs(5);
-    let id = loop {
-        // The generation is stored before streaming starts; look it up by listing is not
-        // part of the spec, so read the id from the store through a second stream instead.
-        if let Some(id) = find_failed(&ctx).await? {
-            break id;
-        }
-        assert!(Instant::now() < deadline, "the generation was not marked FAILED");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    let g: Value = ctx.get(&format!("/sites/test-tenant/generation/{id}")).send().await?.json().await?;
-    assert_eq!(g["status"], "FAILED");
-    Ok(())
-}
-
-/// Finds a FAILED generation through the provider's SQLite-backed state: the test config uses
-/// an in-memory store, so the check goes through `getGeneration` for ids logged by the stream.
-async fn find_failed(ctx: &Ctx) -> Result<Option<String>> {
-    let ids = crate::support::generation_ids(ctx);
-    for id in ids {
-        let g: Value = ctx.get(&format!("/sites/test-tenant/generation/{id}")).send().await?.json().await?;
+    loop {
+        let g: Value = ctx.get(&format!("/sites/test-tenant/generation/{}", running[0])).send().await?.json().await?;
         if g["status"] == "FAILED" {
-            return Ok(Some(id));
+            assert!(g["completedAt"].is_string());
+            break;
         }
+        assert!(Instant::now() < deadline, "the generation was not marked FAILED: {g}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Ok(None)
+    ctx.provider.shutdown().await;
+    let _ = std::fs::remove_file(&db);
+    Ok(())
 }
 
 #[tokio::test]

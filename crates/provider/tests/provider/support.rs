@@ -133,3 +133,16 @@ pub async fn assert_error(response: Response, status: u16, code: &str) -> Result
     assert_eq!(body["requestId"], request_id.as_str(), "{body}");
     Ok(body)
 }
+
+/// A fresh SQLite file path under the system temp dir.
+pub fn temp_db(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("sb-provider-{name}-{}.sqlite", uuid::Uuid::new_v4()))
+}
+
+/// Ids of the generations with `status`, read straight from a file store.
+pub fn generations_with_status(db: &std::path::Path, status: &str) -> Result<Vec<String>> {
+    let conn = rusqlite::Connection::open(db)?;
+    let mut stmt = conn.prepare("SELECT id FROM generations WHERE status = ?1 ORDER BY id")?;
+    let ids = stmt.query_map([status], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}

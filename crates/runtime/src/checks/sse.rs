@@ -238,28 +238,29 @@ fn complete_schema(ctx: &Ctx<'_>) -> Option<Value> {
         .map(|r| serde_json::json!({ "$ref": r }))
 }
 
-/// Invalid input (the body's required fields broken) yields one `error` event.
+/// Invalid input (each bound of the body broken, each required field missing: an empty
+/// prompt among them) yields one `error` event.
 pub async fn error_event(ctx: &Ctx<'_>) -> Outcome {
-    let mutation = crate::negative::body_mutations(
-        &ctx.spec,
-        &ctx.op,
+    let mutations: Vec<_> = [
         crate::plan::Check::ErrorOutOfRange,
-    )
-    .into_iter()
-    .chain(crate::negative::body_mutations(
-        &ctx.spec,
-        &ctx.op,
         crate::plan::Check::ErrorMissingRequired,
-    ))
-    .next()
-    .ok_or_else(|| fail("cannot make an invalid body from the spec"))?;
-    let plan = RequestPlan {
-        body: request::Body::Json(mutation.body),
-        ..RequestPlan::default()
-    };
-    expect_single_error(ctx, &plan)
-        .await
-        .map_err(|e| fail(format!("{}: {}", mutation.description, e.reason)))
+    ]
+    .into_iter()
+    .flat_map(|check| crate::negative::body_mutations(&ctx.spec, &ctx.op, check))
+    .collect();
+    if mutations.is_empty() {
+        return Err(fail("cannot make an invalid body from the spec"));
+    }
+    for mutation in mutations {
+        let plan = RequestPlan {
+            body: request::Body::Json(mutation.body),
+            ..RequestPlan::default()
+        };
+        expect_single_error(ctx, &plan)
+            .await
+            .map_err(|e| fail(format!("{}: {}", mutation.description, e.reason)))?;
+    }
+    Ok(())
 }
 
 /// A stream holding exactly one event, an `error` with `code` and `message`, valid.

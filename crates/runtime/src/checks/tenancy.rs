@@ -29,23 +29,40 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
             .filter(|r| (200..300).contains(&r.status))
             .and_then(|r| r.json().ok())
     };
-    let path_tenant = ctx.target.tenant().to_string();
-    let plan = RequestPlan {
-        token: Some(TokenKind::OtherTenant),
-        tenant: Some(path_tenant),
-        header_tenant: Some(ctx.target.other_tenant().to_string()),
-        ..RequestPlan::default()
-    };
-    let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
-    let expected = ctx.documented_among(&[403, 404]);
-    let body = ctx.error_response(&response, &expected)?;
-    if let Some(own) = own {
-        let leaked = leaks(&own, &body, &request_values(ctx));
-        if !leaked.is_empty() {
-            return Err(fail(format!(
-                "the other tenant's response contains the first tenant's data: {}",
-                leaked.into_iter().take(3).collect::<Vec<_>>().join(", ")
-            )));
+    // The other tenant asks for the first tenant's resources: under the first tenant's path
+    // (403 or 404), and, where the path names a tenant, under its own tenant's path with the
+    // first tenant's ids (404: the resources must be invisible, not merely forbidden).
+    let mut cases = vec![(ctx.target.tenant().to_string(), ctx.documented_among(&[403, 404]))];
+    let names_tenant = ctx
+        .op
+        .parameters
+        .iter()
+        .any(|p| p.location == sb_spec::Location::Path && p.name == crate::plan::TENANT_PATH_PARAM);
+    let names_resource = ctx.op.parameters.iter().any(|p| {
+        p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
+    });
+    if names_tenant && names_resource {
+        cases.push((ctx.target.other_tenant().to_string(), ctx.documented_among(&[404])));
+    }
+    for (path_tenant, expected) in cases {
+        let plan = RequestPlan {
+            token: Some(TokenKind::OtherTenant),
+            tenant: Some(path_tenant.clone()),
+            header_tenant: Some(ctx.target.other_tenant().to_string()),
+            ..RequestPlan::default()
+        };
+        let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+        let body = ctx
+            .error_response(&response, &expected)
+            .map_err(|e| fail(format!("other tenant under /{path_tenant}: {}", e.reason)))?;
+        if let Some(own) = &own {
+            let leaked = leaks(own, &body, &request_values(ctx));
+            if !leaked.is_empty() {
+                return Err(fail(format!(
+                    "the other tenant's response contains the first tenant's data: {}",
+                    leaked.into_iter().take(3).collect::<Vec<_>>().join(", ")
+                )));
+            }
         }
     }
     Ok(())
