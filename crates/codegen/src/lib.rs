@@ -4,6 +4,7 @@
 //! method, checks in plan order), headed with the command that regenerates it.
 
 mod ident;
+mod pins;
 pub mod project;
 
 use std::path::{Component, Path, PathBuf};
@@ -297,6 +298,14 @@ fn typed_body(spec: &Spec, op: &Operation, client: &TypedClient) -> TokenStream 
         bindings.push(quote! { let body = t.body()?; });
         args.push(quote! { &body });
     }
+    let mut roots: Vec<&Value> = Vec::new();
+    if let Some(body) = &op.request_body {
+        roots.push(&body.schema);
+    }
+    if let Some(schema) = op.success().and_then(|r| r.content.first()).and_then(|m| m.schema.as_ref()) {
+        roots.push(schema);
+    }
+    let pins = pins::pins(spec, &module, &roots);
     let call = quote! { client.#method(#(#args),*).await };
     let read = match op.success().and_then(|r| r.content.first()) {
         Some(media) if media.name == "text/event-stream" => {
@@ -312,6 +321,9 @@ fn typed_body(spec: &Spec, op: &Operation, client: &TypedClient) -> TokenStream 
         _ => quote! { t.json(#call) },
     };
     quote! {
+        // The types' fields as the spec had them at generation time: a spec change that
+        // is not regenerated fails to compile here, naming the field.
+        #(#pins)*
         let client = #module::Client::new_with_client(t.base_url(), t.client()?);
         #(#bindings)*
         #read

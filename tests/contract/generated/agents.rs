@@ -23,6 +23,27 @@ mod generate_logo {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |value: &sitebuilder_contract::agents::types::LogoRequest| {
+                        let sitebuilder_contract::agents::types::LogoRequest {
+                            colors: _,
+                            count: _,
+                            prompt: _,
+                            style: _,
+                        } = value;
+                    };
+                    let _ = |value: &sitebuilder_contract::agents::types::LogoResponse| {
+                        let sitebuilder_contract::agents::types::LogoResponse {
+                            results: _,
+                            type_: _,
+                        } = value;
+                    };
+                    let _ = |value: &sitebuilder_contract::agents::types::LogoResult| {
+                        let sitebuilder_contract::agents::types::LogoResult {
+                            id: _,
+                            preview: _,
+                            url: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::agents::Client::new_with_client(
                         t.base_url(),
                         t.client()?,

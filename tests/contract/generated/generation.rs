@@ -23,6 +23,28 @@ mod list_versions {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::VersionList|
+                    {
+                        let sitebuilder_contract::generation::types::VersionList {
+                            current_version_id: _,
+                            site_id: _,
+                            versions: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                    {
+                        let sitebuilder_contract::generation::types::VersionSummary {
+                            brand_score: _,
+                            created_at: _,
+                            current: _,
+                            generation_id: _,
+                            site_id: _,
+                            version_id: _,
+                            version_number: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -92,6 +114,33 @@ mod get_version {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::SiteVersion|
+                    {
+                        let sitebuilder_contract::generation::types::SiteVersion {
+                            brand_score: _,
+                            created_at: _,
+                            current: _,
+                            generation_id: _,
+                            html: _,
+                            site_id: _,
+                            version_id: _,
+                            version_number: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                    {
+                        let sitebuilder_contract::generation::types::VersionSummary {
+                            brand_score: _,
+                            created_at: _,
+                            current: _,
+                            generation_id: _,
+                            site_id: _,
+                            version_id: _,
+                            version_number: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -165,6 +214,28 @@ mod restore_version {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::VersionList|
+                    {
+                        let sitebuilder_contract::generation::types::VersionList {
+                            current_version_id: _,
+                            site_id: _,
+                            versions: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                    {
+                        let sitebuilder_contract::generation::types::VersionSummary {
+                            brand_score: _,
+                            created_at: _,
+                            current: _,
+                            generation_id: _,
+                            site_id: _,
+                            version_id: _,
+                            version_number: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -240,6 +311,63 @@ mod generate_page {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::BrandAssets|
+                    {
+                        let sitebuilder_contract::generation::types::BrandAssets {
+                            logo: _,
+                            primary_color: _,
+                            secondary_color: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::ChunkEvent|
+                    {
+                        let sitebuilder_contract::generation::types::ChunkEvent {
+                            content: _,
+                            type_: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::CompleteEvent|
+                    {
+                        let sitebuilder_contract::generation::types::CompleteEvent {
+                            brand_score: _,
+                            generation_id: _,
+                            site_id: _,
+                            type_: _,
+                            version_id: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::ErrorEvent|
+                    {
+                        let sitebuilder_contract::generation::types::ErrorEvent {
+                            code: _,
+                            message: _,
+                            type_: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::GenerationRequest|
+                    {
+                        let sitebuilder_contract::generation::types::GenerationRequest {
+                            brand_assets: _,
+                            prompt: _,
+                            site_id: _,
+                            template_id: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::ProgressEvent|
+                    {
+                        let sitebuilder_contract::generation::types::ProgressEvent {
+                            message: _,
+                            progress: _,
+                            stage: _,
+                            type_: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -349,6 +477,21 @@ mod get_generation {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::Generation|
+                    {
+                        let sitebuilder_contract::generation::types::Generation {
+                            brand_score: _,
+                            completed_at: _,
+                            created_at: _,
+                            generation_id: _,
+                            html: _,
+                            prompt: _,
+                            site_id: _,
+                            status: _,
+                            template_id: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -426,6 +569,21 @@ mod list_templates {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |value: &sitebuilder_contract::generation::types::Template| {
+                        let sitebuilder_contract::generation::types::Template {
+                            category: _,
+                            description: _,
+                            name: _,
+                            template_id: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::generation::types::TemplateList|
+                    {
+                        let sitebuilder_contract::generation::types::TemplateList {
+                            templates: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,

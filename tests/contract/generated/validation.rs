@@ -23,6 +23,25 @@ mod get_brand_score {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::BrandScore|
+                    {
+                        let sitebuilder_contract::validation::types::BrandScore {
+                            brand_score: _,
+                            breakdown: _,
+                            site_id: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::BrandScoreBreakdown|
+                    {
+                        let sitebuilder_contract::validation::types::BrandScoreBreakdown {
+                            accessibility: _,
+                            color_usage: _,
+                            content_quality: _,
+                            logo_presence: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -95,6 +114,26 @@ mod validate_site {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::ValidationIssue|
+                    {
+                        let sitebuilder_contract::validation::types::ValidationIssue {
+                            code: _,
+                            message: _,
+                            severity: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::ValidationResult|
+                    {
+                        let sitebuilder_contract::validation::types::ValidationResult {
+                            brand_score: _,
+                            issues: _,
+                            performance_ms: _,
+                            security_passed: _,
+                            site_id: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -167,6 +206,27 @@ mod create_deployment {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::Deployment|
+                    {
+                        let sitebuilder_contract::validation::types::Deployment {
+                            created_at: _,
+                            deployment_id: _,
+                            environment: _,
+                            site_id: _,
+                            status: _,
+                            updated_at: _,
+                            url: _,
+                        } = value;
+                    };
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::DeploymentRequest|
+                    {
+                        let sitebuilder_contract::validation::types::DeploymentRequest {
+                            environment: _,
+                            site_id: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
@@ -258,6 +318,19 @@ mod get_deployment {
         sb_runtime::run_typed(
                 OP,
                 |t| async move {
+                    let _ = |
+                        value: &sitebuilder_contract::validation::types::Deployment|
+                    {
+                        let sitebuilder_contract::validation::types::Deployment {
+                            created_at: _,
+                            deployment_id: _,
+                            environment: _,
+                            site_id: _,
+                            status: _,
+                            updated_at: _,
+                            url: _,
+                        } = value;
+                    };
                     let client = sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,

@@ -1,0 +1,193 @@
+//! The live consumer check against a loopback stub that can serve the contract or break
+//! it, plus the frontend's real consumer file against the embedded reference provider.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sb_diff::{Consumer, Finding, FindingKind, LiveTarget};
+use serde_json::json;
+
+const CONSUMER: &str = r#"
+consumer: stub-client
+uses:
+  - name: read a thing
+    spec: stub
+    operation: getThing
+    method: GET
+    path: /things/{id}
+    sends: {headers: [Authorization, X-Tenant-Id]}
+    reads: {status: 200, body: {id: string, score: number, 'items[].url': string}}
+    live: {path: /things/t1, capture: {thingId: body.id}}
+  - name: stream a thing
+    spec: stub
+    operation: streamThing
+    method: POST
+    path: /things/{id}/stream
+    sends: {headers: [Authorization, X-Tenant-Id, Accept], body: {prompt: string}}
+    reads: {status: 200, content: text/event-stream, events: {done: {result: string}}}
+    live: {path: '/things/{thingId}/stream', body: {prompt: hi}}
+  - name: read a thing without a token
+    spec: stub
+    operation: getThing
+    method: GET
+    path: /things/{id}
+    sends: {headers: [X-Tenant-Id]}
+    reads: {status: 401, body: {code: string}}
+    live: {path: /things/t1, auth: false}
+cors:
+  - {spec: stub, path: '/things/{id}', live_path: /things/t1, origin: 'https://kimmyai.io', expects: [Access-Control-Allow-Origin]}
+"#;
+
+#[derive(Clone, Default)]
+struct Stub {
+    broken: Arc<AtomicBool>,
+    hang: Arc<AtomicBool>,
+    streamed_id: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+async fn get_thing(State(stub): State<Stub>, headers: HeaderMap) -> Response {
+    if stub.hang.load(Ordering::SeqCst) {
+        std::future::pending::<()>().await;
+    }
+    let authorised = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+        == Some("Bearer tok")
+        && headers.get("x-tenant-id").and_then(|v| v.to_str().ok()) == Some("tenant");
+    if !authorised {
+        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"code": "UNAUTHORIZED"})))
+            .into_response();
+    }
+    let body = if stub.broken.load(Ordering::SeqCst) {
+        json!({"id": "t1", "items": [{"url": 7}]})
+    } else {
+        json!({"id": "t1", "score": 9.5, "items": [{"url": "http://x/1"}]})
+    };
+    axum::Json(body).into_response()
+}
+
+async fn stream_thing(State(stub): State<Stub>, Path(id): Path<String>) -> Response {
+    *stub.streamed_id.lock().unwrap() = Some(id);
+    let mut body = String::from("data: {\"type\":\"progress\"}\n\n");
+    if !stub.broken.load(Ordering::SeqCst) {
+        body.push_str("data: {\"type\":\"done\",\"result\":\"ok\"}\n\n");
+    }
+    ([(header::CONTENT_TYPE, "text/event-stream")], body).into_response()
+}
+
+async fn preflight(State(stub): State<Stub>) -> Response {
+    if stub.broken.load(Ordering::SeqCst) {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (
+            StatusCode::NO_CONTENT,
+            [(header::ACCESS_CONTROL_ALLOW_ORIGIN, "https://kimmyai.io")],
+        )
+            .into_response()
+    }
+}
+
+/// Serves the stub on 127.0.0.1:0; returns its base URL once it accepts connections.
+async fn serve(stub: Stub) -> String {
+    let app = Router::new()
+        .route("/v1/things/{id}", get(get_thing).options(preflight))
+        .route("/v1/things/{id}/stream", post(stream_thing))
+        .with_state(stub);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/v1")
+}
+
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+async fn run(stub: &Stub, timeout: Duration) -> Vec<Finding> {
+    let consumer = Consumer::parse(std::path::Path::new("stub.yaml"), CONSUMER).unwrap();
+    let base_url = serve(stub.clone()).await;
+    let http = client();
+    let target = LiveTarget {
+        http: &http,
+        base_url: &base_url,
+        token: "tok",
+        tenant: "tenant",
+        timeout,
+    };
+    sb_diff::check_live(&consumer, &target).await
+}
+
+#[tokio::test]
+async fn a_provider_that_serves_the_contract_passes() {
+    let stub = Stub::default();
+    let findings = run(&stub, Duration::from_secs(10)).await;
+    assert_eq!(findings, []);
+    // The id captured from the first call was substituted into the second.
+    assert_eq!(stub.streamed_id.lock().unwrap().as_deref(), Some("t1"));
+}
+
+#[tokio::test]
+async fn a_provider_that_drops_fields_events_and_headers_fails() {
+    let stub = Stub::default();
+    stub.broken.store(true, Ordering::SeqCst);
+    let findings = run(&stub, Duration::from_secs(10)).await;
+    let items: Vec<(FindingKind, &str)> =
+        findings.iter().map(|f| (f.kind, f.item.as_str())).collect();
+    assert_eq!(
+        items,
+        [
+            (FindingKind::Missing, "reads 200 body field `score`"),
+            (FindingKind::Changed, "reads 200 body field `items[].url`"),
+            (FindingKind::Missing, "reads event `done`"),
+            (FindingKind::Missing, "header `Access-Control-Allow-Origin`"),
+        ],
+        "{findings:#?}"
+    );
+    assert!(findings[0].pointer.starts_with("(live) GET http://127.0.0.1:"));
+}
+
+#[tokio::test]
+async fn a_provider_that_hangs_is_reported_within_the_timeout() {
+    let stub = Stub::default();
+    stub.hang.store(true, Ordering::SeqCst);
+    let started = std::time::Instant::now();
+    let findings = run(&stub, Duration::from_millis(300)).await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let f = findings
+        .iter()
+        .find(|f| f.item == "live response")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert!(f.message.contains("within 300 ms"), "{f:?}");
+    // The stream call depends on the capture the hung call never made.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.message.contains("`{thingId}` was not captured")),
+        "{findings:#?}"
+    );
+}
+
+#[tokio::test]
+async fn frontend_consumer_passes_against_the_embedded_provider() {
+    let options = sb_runtime::TargetOptions::default();
+    let target = sb_runtime::Target::connect(&options).await.unwrap();
+    let http = target.streaming_http().unwrap();
+    let live = LiveTarget {
+        http: &http,
+        base_url: target.base_url(),
+        token: target.token(),
+        tenant: target.tenant(),
+        timeout: Duration::from_secs(60),
+    };
+    let consumer = crate::compat::frontend();
+    let findings = sb_diff::check_live(&consumer, &live).await;
+    assert_eq!(findings, []);
+}

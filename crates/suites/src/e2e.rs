@@ -1,0 +1,536 @@
+//! The end-to-end suite (seed worker 4): the user workflows across the three APIs — page
+//! generation, logo then page, validation then deployment, version history. Each scenario
+//! fails with the step that broke; `tests/scenarios/e2e_scenarios.md` documents them.
+
+use std::num::NonZeroU64;
+use std::time::{Duration, Instant};
+
+use sb_runtime::{Failure, Outcome, Target};
+use sitebuilder_contract::agents::types as at;
+use sitebuilder_contract::generation::types as gt;
+use sitebuilder_contract::validation::types as vt;
+
+use crate::api::{Api, ensure, typed};
+use crate::stream::{self, Recorded};
+use crate::streaming::TTLT_BUDGET;
+
+/// The demo site whose brand score allows deployment (>= 8).
+pub const DEPLOYABLE_SITE: &str = "test-site-id";
+/// The demo site whose brand score is below 8.
+pub const LOW_SCORE_SITE: &str = "low-score-site";
+/// Smallest brand score that may deploy (validation spec).
+pub const DEPLOY_THRESHOLD: f64 = 8.0;
+
+/// Prefixes a failure with the scenario step it happened in.
+fn at_step<T>(step: &str, result: Result<T, Failure>) -> Result<T, Failure> {
+    result.map_err(|f| Failure::new(format!("{step}: {}", f.reason)))
+}
+
+async fn generate(api: &Api, body: &gt::GenerationRequest) -> Result<Recorded, Failure> {
+    stream::generate(api, body, stream::limits(api, TTLT_BUDGET)).await
+}
+
+/// Reads the generation until it is COMPLETE (or the call timeout passes).
+pub async fn await_complete(api: &Api, generation_id: &str) -> Result<gt::Generation, Failure> {
+    let id: gt::GetGenerationGenerationId = typed(generation_id, "generationId")?;
+    let deadline = Instant::now() + api.call_timeout();
+    let mut delay = Duration::from_millis(5);
+    loop {
+        let generation = api
+            .call(
+                "getGeneration",
+                api.generation
+                    .get_generation(&api.tenant()?, &id, &api.tenant()?),
+            )
+            .await?
+            .into_inner();
+        match generation.status {
+            gt::GenerationStatus::Complete => return Ok(generation),
+            gt::GenerationStatus::Failed => {
+                return Err(Failure::new(format!(
+                    "generation {generation_id} is FAILED after its stream completed"
+                )));
+            }
+            status if Instant::now() + delay > deadline => {
+                return Err(Failure::new(format!(
+                    "generation {generation_id} is still {status} {} s after its stream \
+                     completed, expected COMPLETE",
+                    api.call_timeout().as_secs()
+                )));
+            }
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(200));
+    }
+}
+
+/// Page generation: stream a page -> getGeneration reads COMPLETE with the streamed HTML ->
+/// getBrandScore of the new site (its id is the generationId) matches the stream's score.
+pub async fn page_generation(target: &Target) -> Outcome {
+    let api = Api::new(target)?;
+    let request = stream::page_request("Create summer sale landing page")?;
+    let recorded = at_step("step 1 (generatePage)", generate(&api, &request).await)?;
+    let complete = at_step("step 1 (generatePage)", recorded.expect_complete())?;
+    let html = recorded.html();
+    at_step(
+        "step 1 (generatePage)",
+        ensure(!html.is_empty(), || "no chunk carried HTML".into()),
+    )?;
+    let generation_id = complete.generation_id.to_string();
+
+    let saved = at_step(
+        "step 2 (getGeneration)",
+        await_complete(&api, &generation_id).await,
+    )?;
+    at_step(
+        "step 2 (getGeneration)",
+        ensure(*saved.generation_id == generation_id, || {
+            format!("asked for {generation_id}, got {}", *saved.generation_id)
+        })
+        .and_then(|()| {
+            ensure(saved.html.as_deref() == Some(html.as_str()), || {
+                "the saved html differs from the streamed chunks".into()
+            })
+        })
+        .and_then(|()| {
+            ensure(saved.completed_at.is_some(), || {
+                "a COMPLETE generation has no completedAt".into()
+            })
+        }),
+    )?;
+
+    let site: vt::GetBrandScoreSiteId = typed(&complete.site_id, "siteId")?;
+    let score = at_step(
+        "step 3 (getBrandScore)",
+        api.call(
+            "getBrandScore",
+            api.validation.get_brand_score(&site, &api.tenant()?),
+        )
+        .await,
+    )?
+    .into_inner();
+    at_step(
+        "step 3 (getBrandScore)",
+        ensure((0.0..=10.0).contains(&score.brand_score), || {
+            format!("brandScore {} is outside 0..=10", score.brand_score)
+        })
+        .and_then(|()| {
+            ensure((score.brand_score - complete.brand_score).abs() < 0.01, || {
+                format!(
+                    "the site's brand score {} differs from the complete event's {}",
+                    score.brand_score, complete.brand_score
+                )
+            })
+        }),
+    )
+}
+
+/// Logo then page: generateLogo (count 4) -> the first option's URL serves an SVG ->
+/// generatePage with it as `brandAssets.logo` -> the URL is in the streamed and saved HTML.
+pub async fn logo_then_page(target: &Target) -> Outcome {
+    let api = Api::new(target)?;
+    let logo_request = at::LogoRequest {
+        prompt: typed("Tech company logo", "the logo prompt")?,
+        count: NonZeroU64::new(4).expect("4 is not zero"),
+        colors: Vec::new(),
+        style: None,
+    };
+    let logos = at_step(
+        "step 1 (generateLogo)",
+        api.call(
+            "generateLogo",
+            api.agents.generate_logo(&api.tenant()?, &logo_request),
+        )
+        .await,
+    )?
+    .into_inner();
+    at_step(
+        "step 1 (generateLogo)",
+        ensure(logos.results.len() == 4, || {
+            format!("asked for 4 logos, got {}", logos.results.len())
+        })
+        .and_then(|()| {
+            ensure(
+                logos
+                    .results
+                    .iter()
+                    .all(|l| !l.url.is_empty() && !l.preview.is_empty()),
+                || "a logo option has an empty url or preview".into(),
+            )
+        }),
+    )?;
+    let selected = logos.results[0].url.clone();
+    at_step("step 2 (fetch the logo)", fetch_svg(&api, &selected).await)?;
+
+    let request = gt::GenerationRequest {
+        prompt: typed("Create tech company landing page", "the prompt")?,
+        brand_assets: Some(gt::BrandAssets {
+            logo: Some(selected.clone()),
+            primary_color: None,
+            secondary_color: None,
+        }),
+        site_id: None,
+        template_id: None,
+    };
+    let recorded = at_step("step 3 (generatePage)", generate(&api, &request).await)?;
+    let complete = at_step("step 3 (generatePage)", recorded.expect_complete())?;
+    let escaped = selected.replace('&', "&amp;");
+    let has_logo = |html: &str| html.contains(&selected) || html.contains(&escaped);
+    at_step(
+        "step 4 (logo in the page)",
+        ensure(has_logo(&recorded.html()), || {
+            format!("the streamed page does not reference the selected logo {selected}")
+        }),
+    )?;
+    let saved = at_step(
+        "step 4 (getGeneration)",
+        await_complete(&api, &complete.generation_id).await,
+    )?;
+    at_step(
+        "step 4 (getGeneration)",
+        ensure(saved.html.as_deref().is_some_and(has_logo), || {
+            format!("the saved page does not reference the selected logo {selected}")
+        }),
+    )
+}
+
+/// Fetches a logo URL as an `<img>` would (no token) and checks it is an SVG.
+async fn fetch_svg(api: &Api, url: &str) -> Outcome {
+    let client = reqwest::Client::builder()
+        .timeout(api.call_timeout())
+        .build()
+        .map_err(|e| Failure::new(format!("cannot build an HTTP client: {e}")))?;
+    let response = client
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| Failure::new(format!("GET {url}: {e}")))?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| Failure::new(format!("GET {url}: reading the body: {e}")))?;
+    ensure(status == 200, || format!("GET {url} answered {status}"))?;
+    ensure(content_type.starts_with("image/svg+xml"), || {
+        format!("GET {url} is `{content_type}`, expected image/svg+xml")
+    })?;
+    ensure(body.contains("<svg") && body.trim_end().ends_with("</svg>"), || {
+        format!(
+            "GET {url} is not an SVG document: {}",
+            sb_runtime::request::preview(body.as_bytes())
+        )
+    })
+}
+
+/// Validation and deployment: validateSite(test-site-id) scores >= 8 -> createDeployment
+/// answers 202 -> getDeployment advances PENDING -> IN_PROGRESS -> SUCCEEDED (polled with a
+/// deadline); a site scoring below 8 is refused 422 BRAND_SCORE_TOO_LOW.
+pub async fn validation_deployment(target: &Target) -> Outcome {
+    let api = Api::new(target)?;
+    let score = at_step(
+        "step 1 (validateSite)",
+        validate(&api, DEPLOYABLE_SITE).await,
+    )?;
+    at_step(
+        "step 1 (validateSite)",
+        ensure(score >= DEPLOY_THRESHOLD, || {
+            format!(
+                "{DEPLOYABLE_SITE} scores {score}, below {DEPLOY_THRESHOLD}; the scenario needs \
+                 a deployable site"
+            )
+        }),
+    )?;
+    let deployment = at_step(
+        "step 2 (createDeployment)",
+        deploy(&api, DEPLOYABLE_SITE).await,
+    )?;
+    let deployment = at_step("step 2 (createDeployment)", deployment.map_err(Failure::new))?;
+    at_step(
+        "step 3 (getDeployment)",
+        await_deployment(&api, &deployment).await,
+    )?;
+
+    let low = at_step(
+        "step 4 (validateSite low-score-site)",
+        validate(&api, LOW_SCORE_SITE).await,
+    )?;
+    at_step(
+        "step 4 (validateSite low-score-site)",
+        ensure(low < DEPLOY_THRESHOLD, || {
+            format!("{LOW_SCORE_SITE} scores {low}; the scenario needs a site below {DEPLOY_THRESHOLD}")
+        }),
+    )?;
+    match at_step(
+        "step 5 (createDeployment low-score-site)",
+        deploy(&api, LOW_SCORE_SITE).await,
+    )? {
+        Ok(deployment) => Err(Failure::new(format!(
+            "step 5 (createDeployment low-score-site): a site scoring {low} was accepted \
+             (deployment {}), expected 422 BRAND_SCORE_TOO_LOW",
+            *deployment.deployment_id
+        ))),
+        Err(refusal) if refusal.starts_with("422 BRAND_SCORE_TOO_LOW") => Ok(()),
+        Err(refusal) => Err(Failure::new(format!(
+            "step 5 (createDeployment low-score-site): expected 422 BRAND_SCORE_TOO_LOW, got {refusal}"
+        ))),
+    }
+}
+
+async fn validate(api: &Api, site: &str) -> Result<f64, Failure> {
+    let site_id: vt::ValidateSiteSiteId = typed(site, "siteId")?;
+    let result = api
+        .call(
+            "validateSite",
+            api.validation.validate_site(&site_id, &api.tenant()?),
+        )
+        .await?
+        .into_inner();
+    ensure(*result.site_id == site, || {
+        format!("asked to validate {site}, got {}", *result.site_id)
+    })?;
+    ensure((0.0..=10.0).contains(&result.brand_score), || {
+        format!("brandScore {} is outside 0..=10", result.brand_score)
+    })?;
+    Ok(result.brand_score)
+}
+
+/// Creates a staging deployment of `site`: `Ok(Ok(deployment))` on 202, `Ok(Err("STATUS
+/// CODE: message"))` on a documented error, `Err` on anything else.
+async fn deploy(api: &Api, site: &str) -> Result<Result<vt::Deployment, String>, Failure> {
+    let body = vt::DeploymentRequest {
+        site_id: typed(site, "siteId")?,
+        environment: vt::Environment::Staging,
+    };
+    let result = api
+        .timed(
+            "createDeployment",
+            api.validation
+                .create_deployment(&api.tenant()?, &api.tenant()?, &body),
+        )
+        .await?;
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let deployment = response.into_inner();
+            ensure(status == 202, || {
+                format!("createDeployment answered {status}, expected 202 Accepted")
+            })?;
+            ensure(*deployment.site_id == site, || {
+                format!("deployed {}, asked for {site}", *deployment.site_id)
+            })?;
+            ensure(deployment.status != vt::DeploymentStatus::Failed, || {
+                "the deployment is FAILED at once".into()
+            })?;
+            Ok(Ok(deployment))
+        }
+        Err(progenitor_client::Error::ErrorResponse(response)) => {
+            let status = response.status().as_u16();
+            let error = response.into_inner();
+            ensure(!error.request_id.is_empty(), || {
+                "the error body has an empty requestId".into()
+            })?;
+            Ok(Err(format!(
+                "{status} {}: {}",
+                error.code.as_str(),
+                error.message.as_str()
+            )))
+        }
+        Err(other) => Err(crate::api::describe("createDeployment", other)),
+    }
+}
+
+/// Polls getDeployment until SUCCEEDED, checking the states only move forward.
+async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
+    let id: vt::GetDeploymentDeploymentId = typed(&deployment.deployment_id, "deploymentId")?;
+    let rank = |s: vt::DeploymentStatus| match s {
+        vt::DeploymentStatus::Pending => 0,
+        vt::DeploymentStatus::InProgress => 1,
+        vt::DeploymentStatus::Succeeded | vt::DeploymentStatus::Failed => 2,
+    };
+    let mut seen = vec![deployment.status];
+    let deadline = Instant::now() + api.call_timeout();
+    let mut delay = Duration::from_millis(10);
+    loop {
+        let current = api
+            .call(
+                "getDeployment",
+                api.validation
+                    .get_deployment(&api.tenant()?, &id, &api.tenant()?),
+            )
+            .await?
+            .into_inner();
+        let previous = *seen.last().expect("seen starts non-empty");
+        ensure(rank(current.status) >= rank(previous), || {
+            format!("the deployment went back from {previous} to {}", current.status)
+        })?;
+        if current.status != previous {
+            seen.push(current.status);
+        }
+        match current.status {
+            vt::DeploymentStatus::Succeeded => {
+                return ensure(current.url.is_some(), || {
+                    "a SUCCEEDED deployment has no url".into()
+                });
+            }
+            vt::DeploymentStatus::Failed => {
+                return Err(Failure::new(format!(
+                    "deployment {} FAILED (states {seen:?})",
+                    *current.deployment_id
+                )));
+            }
+            status if Instant::now() + delay > deadline => {
+                return Err(Failure::new(format!(
+                    "deployment {} is still {status} after {} s, expected SUCCEEDED (states {seen:?})",
+                    *current.deployment_id,
+                    api.call_timeout().as_secs()
+                )));
+            }
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(250));
+    }
+}
+
+/// Version history: generate a new site -> generate again with its `siteId` -> listVersions
+/// shows both, newest first and current -> restoreVersion of the first -> listVersions and
+/// getVersion show the first as current.
+pub async fn version_history(target: &Target) -> Outcome {
+    let api = Api::new(target)?;
+    let first = at_step(
+        "step 1 (generatePage, new site)",
+        generate(&api, &stream::page_request("Create a landing page for a bakery")?).await,
+    )?;
+    let first = at_step("step 1 (generatePage, new site)", first.expect_complete().cloned())?;
+    let site = first.site_id.to_string();
+    let second_request = gt::GenerationRequest {
+        site_id: Some(typed(&site, "siteId")?),
+        ..stream::page_request("Create a landing page for a bakery with an autumn menu")?
+    };
+    let second = at_step(
+        "step 2 (generatePage with siteId)",
+        generate(&api, &second_request).await,
+    )?;
+    let second = at_step(
+        "step 2 (generatePage with siteId)",
+        second.expect_complete().cloned(),
+    )?;
+    at_step(
+        "step 2 (generatePage with siteId)",
+        ensure(*second.site_id == site, || {
+            format!("the second generation went to site {}, not {site}", *second.site_id)
+        })
+        .and_then(|()| {
+            ensure(second.version_id != first.version_id, || {
+                format!("both generations made version {}", *first.version_id)
+            })
+        }),
+    )?;
+    let (v1, v2) = (first.version_id.to_string(), second.version_id.to_string());
+
+    let list = at_step("step 3 (listVersions)", list_versions(&api, &site).await)?;
+    at_step(
+        "step 3 (listVersions)",
+        expect_versions(&list, &[&v2, &v1], &v2),
+    )?;
+    let generations: Vec<&str> = list.versions.iter().map(|v| v.generation_id.as_str()).collect();
+    at_step(
+        "step 3 (listVersions)",
+        ensure(
+            generations == [second.generation_id.as_str(), first.generation_id.as_str()],
+            || format!("the versions' generationIds are {generations:?}"),
+        ),
+    )?;
+
+    let restored = at_step(
+        "step 4 (restoreVersion)",
+        api.call(
+            "restoreVersion",
+            api.generation.restore_version(
+                &typed(&site, "siteId")?,
+                &typed(&v1, "versionId")?,
+                &api.tenant()?,
+            ),
+        )
+        .await,
+    )?
+    .into_inner();
+    at_step(
+        "step 4 (restoreVersion)",
+        expect_versions(&restored, &[&v2, &v1], &v1),
+    )?;
+    let list = at_step("step 5 (listVersions)", list_versions(&api, &site).await)?;
+    at_step("step 5 (listVersions)", expect_versions(&list, &[&v2, &v1], &v1))?;
+
+    let version = at_step(
+        "step 6 (getVersion)",
+        api.call(
+            "getVersion",
+            api.generation.get_version(
+                &typed(&site, "siteId")?,
+                &typed(&v1, "versionId")?,
+                &api.tenant()?,
+            ),
+        )
+        .await,
+    )?
+    .into_inner();
+    at_step(
+        "step 6 (getVersion)",
+        ensure(version.current, || {
+            format!("the restored version {v1} is not current")
+        })
+        .and_then(|()| {
+            ensure(*version.generation_id == *first.generation_id, || {
+                format!("version {v1} belongs to generation {}", *version.generation_id)
+            })
+        })
+        .and_then(|()| ensure(!version.html.is_empty(), || format!("version {v1} has no html"))),
+    )
+}
+
+async fn list_versions(api: &Api, site: &str) -> Result<gt::VersionList, Failure> {
+    Ok(api
+        .call(
+            "listVersions",
+            api.generation
+                .list_versions(&typed(site, "siteId")?, &api.tenant()?),
+        )
+        .await?
+        .into_inner())
+}
+
+/// The list holds exactly `expected` (newest first), numbered downwards, and only
+/// `current` is current.
+fn expect_versions(list: &gt::VersionList, expected: &[&str], current: &str) -> Outcome {
+    let ids: Vec<&str> = list.versions.iter().map(|v| v.version_id.as_str()).collect();
+    ensure(ids == expected, || {
+        format!("versions are {ids:?}, expected {expected:?} (newest first)")
+    })?;
+    let numbers: Vec<u64> = list.versions.iter().map(|v| v.version_number.get()).collect();
+    ensure(numbers.windows(2).all(|w| w[0] > w[1]), || {
+        format!("version numbers {numbers:?} are not newest first")
+    })?;
+    ensure(*list.current_version_id == current, || {
+        format!(
+            "currentVersionId is {}, expected {current}",
+            *list.current_version_id
+        )
+    })?;
+    let flagged: Vec<&str> = list
+        .versions
+        .iter()
+        .filter(|v| v.current)
+        .map(|v| v.version_id.as_str())
+        .collect();
+    ensure(flagged == [current], || {
+        format!("versions flagged current: {flagged:?}, expected only {current}")
+    })
+}

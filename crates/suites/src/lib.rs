@@ -1,0 +1,14 @@
+//! The streaming, end-to-end and performance suites of the Site Builder APIs, written on
+//! the typed clients (`sitebuilder_contract`), so a spec change that is not followed here
+//! breaks their compilation.
+//!
+//! Every check is an `async fn(&Target) -> Outcome`: the test binary `tests/suites` runs
+//! them against the shared target, its fault tests run them against a provider broken in
+//! the way each one catches, and `cargo xtask perf` runs the performance suite.
+
+pub mod api;
+pub mod e2e;
+pub mod stream;
+pub mod streaming;
+
+pub use api::Api;

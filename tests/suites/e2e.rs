@@ -1,0 +1,25 @@
+//! The end-to-end scenarios (seed worker 4) against the shared target.
+
+use sb_suites::e2e;
+
+use crate::green;
+
+#[tokio::test]
+async fn page_generation() {
+    green(e2e::page_generation).await;
+}
+
+#[tokio::test]
+async fn logo_then_page() {
+    green(e2e::logo_then_page).await;
+}
+
+#[tokio::test]
+async fn validation_deployment() {
+    green(e2e::validation_deployment).await;
+}
+
+#[tokio::test]
+async fn version_history() {
+    green(e2e::version_history).await;
+}

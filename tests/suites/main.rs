@@ -1,0 +1,30 @@
+//! The streaming, end-to-end and performance-smoke suites of `crates/suites` against the
+//! shared target (the embedded provider unless `SB_BASE_URL` is set), and `faults`: each
+//! check shown red against a provider with the fault that breaks it.
+
+mod e2e;
+mod faults;
+mod perf_smoke;
+mod streaming;
+
+use std::future::Future;
+use std::time::Duration;
+
+use sb_runtime::{Outcome, Target};
+
+/// Longest any one suite check may take here; each wait inside has its own, shorter limit.
+const CHECK_LIMIT: Duration = Duration::from_secs(180);
+
+/// Runs `check` against the shared target and fails the test with its reason.
+pub async fn green<F, Fut>(check: F)
+where
+    F: FnOnce(&'static Target) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let target = Target::shared().unwrap_or_else(|e| panic!("no target: {e}"));
+    match tokio::time::timeout(CHECK_LIMIT, check(target)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(failure)) => panic!("{}", failure.reason),
+        Err(_) => panic!("the check did not finish within {} s", CHECK_LIMIT.as_secs()),
+    }
+}
