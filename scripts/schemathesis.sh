@@ -4,6 +4,7 @@
 #
 #   scripts/schemathesis.sh            # uses target/py/schemathesis as the venv
 #   SB_ST_EXAMPLES=50 scripts/schemathesis.sh
+#   SB_FAULTS="wrong-success-status missing-request-id" scripts/schemathesis.sh   # must fail
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,7 +28,11 @@ DB="$WORK/provider.sqlite"
 rm -f "$DB" "$DB-wal" "$DB-shm"
 BASE="http://127.0.0.1:$PORT/v1"
 
-"$XTASK" serve --port "$PORT" --db "$DB" >"$WORK/provider.out" 2>"$WORK/provider.log" &
+FAULT_ARGS=()
+for fault in ${SB_FAULTS:-}; do
+    FAULT_ARGS+=(--fault "$fault")
+done
+"$XTASK" serve --port "$PORT" --db "$DB" "${FAULT_ARGS[@]}" >"$WORK/provider.out" 2>"$WORK/provider.log" &
 SERVER_PID=$!
 cleanup() {
     kill "$SERVER_PID" 2>/dev/null || true
@@ -61,6 +66,10 @@ TOKEN="$("$XTASK" token --tenant test-tenant --ttl 3600)"
 #   3.0.3 spec documents the JSON inside each `data:` line. The events are checked by the
 #   provider's tests (crates/provider/tests/provider/sse.rs) and the contract suites instead.
 cat >"$WORK/schemathesis.toml" <<TOML
+# Every check, for every operation (the CLI's --checks would override per-operation settings).
+[checks]
+enabled = true
+
 [parameters]
 tenantId = "test-tenant"
 
@@ -77,7 +86,6 @@ for spec in generation agents validation; do
         --url "$BASE" \
         -H "Authorization: Bearer $TOKEN" \
         -H "X-Tenant-Id: test-tenant" \
-        --checks all \
         --max-examples "$EXAMPLES" \
         --seed 1 \
         --generation-database none \

@@ -10,8 +10,9 @@ use sb_provider::{Config, Fault, Pacing};
 use sb_runtime::{Outcome, Target, TargetOptions};
 use sb_suites::{e2e, perf, streaming};
 
-/// Starts a provider with `fault` on, and a target with short limits.
-async fn broken(fault: Fault) -> Target {
+/// Starts a provider with `fault` on, and a target with short limits. The target is leaked
+/// so checks can borrow it for `'static`; its provider stops with the test's runtime.
+async fn broken(fault: Fault) -> &'static Target {
     let config = Config {
         faults: [fault].into(),
         pacing: Pacing::instant(),
@@ -23,24 +24,28 @@ async fn broken(fault: Fault) -> Target {
         sse_idle_secs: 3,
         ..TargetOptions::default()
     };
-    Target::embedded(config, options)
+    let target = Target::embedded(config, options)
         .await
-        .unwrap_or_else(|e| panic!("cannot start a provider with {fault}: {e}"))
+        .unwrap_or_else(|e| panic!("cannot start a provider with {fault}: {e}"));
+    Box::leak(Box::new(target))
 }
 
 /// Runs `check` against a provider with `fault` and expects a failure mentioning `reason`.
 async fn red<F, Fut>(fault: Fault, check: F, reason: &str)
 where
-    F: for<'a> FnOnce(&'a Target) -> Fut,
+    F: FnOnce(&'static Target) -> Fut,
     Fut: Future<Output = Outcome>,
 {
     let target = broken(fault).await;
     let started = Instant::now();
-    let outcome = tokio::time::timeout(Duration::from_secs(60), check(&target))
+    let outcome = tokio::time::timeout(Duration::from_secs(60), check(target))
         .await
         .unwrap_or_else(|_| panic!("the check hung against {fault}"));
     match outcome {
-        Ok(()) => panic!("the check passed against a provider with {fault} ({})", fault.description()),
+        Ok(()) => panic!(
+            "the check passed against a provider with {fault} ({})",
+            fault.description()
+        ),
         Err(failure) => assert!(
             failure.reason.contains(reason),
             "against {fault} the check failed for another reason than `{reason}`: {}",
@@ -52,4 +57,210 @@ where
         "the check took {:.1} s to notice {fault}",
         started.elapsed().as_secs_f64()
     );
+}
+
+// Streaming: SSE format.
+
+#[tokio::test]
+async fn sse_format_catches_a_wrong_content_type() {
+    red(
+        Fault::SseWrongContentType,
+        streaming::sse_format,
+        "text/event-stream",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sse_format_catches_invalid_json() {
+    red(Fault::SseInvalidJson, streaming::sse_format, "not JSON").await;
+}
+
+#[tokio::test]
+async fn sse_format_catches_an_unknown_event_type() {
+    red(
+        Fault::SseUnknownType,
+        streaming::sse_format,
+        "type `thinking`",
+    )
+    .await;
+}
+
+// Streaming: progress events.
+
+#[tokio::test]
+async fn progress_events_catch_a_first_progress_above_zero() {
+    red(
+        Fault::SseProgressNotZero,
+        streaming::progress_events,
+        "not 0",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn progress_events_catch_decreasing_progress() {
+    red(
+        Fault::SseProgressDecreases,
+        streaming::progress_events,
+        "decreased",
+    )
+    .await;
+}
+
+// Streaming: chunk delivery.
+
+#[tokio::test]
+async fn chunk_delivery_catches_a_stalled_stream() {
+    red(Fault::SseStall, streaming::chunk_delivery, "stalled").await;
+}
+
+// Streaming: the complete event.
+
+#[tokio::test]
+async fn complete_event_catches_a_missing_terminal_event() {
+    red(
+        Fault::SseNoTerminal,
+        streaming::complete_event,
+        "0 terminal events",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn complete_event_catches_two_terminal_events() {
+    red(
+        Fault::SseTwoTerminals,
+        streaming::complete_event,
+        "2 terminal events",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn complete_event_catches_a_brand_score_out_of_range() {
+    red(
+        Fault::SseBrandScoreOutOfRange,
+        streaming::complete_event,
+        "outside 0..=10",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn complete_event_catches_a_missing_generation_id() {
+    red(
+        Fault::SseCompleteMissingField,
+        streaming::complete_event,
+        "generationId",
+    )
+    .await;
+}
+
+// Streaming: the error event.
+
+#[tokio::test]
+async fn error_event_catches_an_empty_prompt_that_streams_a_page() {
+    red(
+        Fault::SseNoErrorEvent,
+        streaming::error_event,
+        "expected a single `error` event",
+    )
+    .await;
+}
+
+// Streaming: time to first and last token.
+
+#[tokio::test]
+async fn time_to_first_token_catches_a_slow_first_chunk() {
+    red(
+        Fault::SseSlowFirstChunk,
+        streaming::time_to_first_token,
+        "time to first token",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn time_to_last_token_catches_a_stalled_stream() {
+    red(Fault::SseStall, streaming::time_to_last_token, "stalled").await;
+}
+
+// End to end.
+
+#[tokio::test]
+async fn page_generation_catches_a_generation_not_saved() {
+    red(
+        Fault::GenerationNotSaved,
+        e2e::page_generation,
+        "still IN_PROGRESS",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn page_generation_catches_a_brand_score_missing_for_the_new_site() {
+    red(
+        Fault::BrandScoreMissingSite,
+        e2e::page_generation,
+        "step 3 (getBrandScore): getBrandScore: status 404",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn logo_then_page_catches_the_logo_left_out_of_the_page() {
+    red(
+        Fault::LogoNotInPage,
+        e2e::logo_then_page,
+        "does not reference the selected logo",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_stuck_deployment() {
+    red(
+        Fault::DeploymentStuck,
+        e2e::validation_deployment,
+        "still PENDING",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_deploy_that_ignores_the_brand_score() {
+    red(
+        Fault::DeployIgnoresBrandScore,
+        e2e::validation_deployment,
+        "was accepted",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn version_history_catches_a_restore_that_changes_nothing() {
+    red(
+        Fault::RestoreNoop,
+        e2e::version_history,
+        "step 4 (restoreVersion)",
+    )
+    .await;
+}
+
+// Performance.
+
+#[tokio::test]
+async fn latency_budget_catches_slow_responses() {
+    red(Fault::SlowResponses, perf::latency_budget, "over budget").await;
+}
+
+#[tokio::test]
+async fn state_store_write_catches_a_generation_not_saved() {
+    red(
+        Fault::GenerationNotSaved,
+        perf::state_store_budget,
+        "still IN_PROGRESS",
+    )
+    .await;
 }

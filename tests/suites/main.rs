@@ -25,6 +25,9 @@ where
     match tokio::time::timeout(CHECK_LIMIT, check(target)).await {
         Ok(Ok(())) => {}
         Ok(Err(failure)) => panic!("{}", failure.reason),
-        Err(_) => panic!("the check did not finish within {} s", CHECK_LIMIT.as_secs()),
+        Err(_) => panic!(
+            "the check did not finish within {} s",
+            CHECK_LIMIT.as_secs()
+        ),
     }
 }

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(false) => Ok(()),
         Ok(true) => std::process::exit(1),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", crate::diff::error_line(&error));
             std::process::exit(2);
         }
     }
@@ -60,7 +60,10 @@ fn consumer_files(args: &Args, root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        bail!("no consumer files in {}; pass --consumer FILE", dir.display());
+        bail!(
+            "no consumer files in {}; pass --consumer FILE",
+            dir.display()
+        );
     }
     Ok(files)
 }
@@ -68,7 +71,10 @@ fn consumer_files(args: &Args, root: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// Prints the report; returns whether anything is missing or changed.
 fn execute(args: &Args) -> anyhow::Result<bool> {
     let root = crate::workspace_root();
-    let spec_dir = args.spec_dir.clone().unwrap_or_else(|| root.join("openapi"));
+    let spec_dir = args
+        .spec_dir
+        .clone()
+        .unwrap_or_else(|| root.join("openapi"));
     let specs = sb_diff::load_spec_dir(&spec_dir)
         .with_context(|| format!("cannot load the specs in {}", spec_dir.display()))?
         .into_values()
@@ -87,7 +93,11 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
         match args.format {
             OutputFormat::Text => {
                 let mode = if args.live {
-                    format!("specs in {} and {}", spec_dir.display(), args.target.describe())
+                    format!(
+                        "specs in {} and {}",
+                        spec_dir.display(),
+                        args.target.describe()
+                    )
                 } else {
                     format!("specs in {}", spec_dir.display())
                 };

@@ -68,10 +68,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Ok(false) => Ok(()),
         Ok(true) => std::process::exit(1),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_line(&error));
             std::process::exit(2);
         }
     }
+}
+
+/// The error and its causes on one line, skipping a cause its parent already quotes.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// Prints the report; returns whether the run fails.
@@ -89,7 +105,9 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
                 format!("cannot diff {} against {rev}:openapi", spec_dir.display())
             })?
         }
-        _ => bail!("pass two spec files (OLD NEW) or --base <git-rev>; see `cargo xtask diff --help`"),
+        _ => bail!(
+            "pass two spec files (OLD NEW) or --base <git-rev>; see `cargo xtask diff --help`"
+        ),
     };
     let format = match args.format {
         OutputFormat::Json => Format::Json,

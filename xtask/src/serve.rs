@@ -53,7 +53,10 @@ pub struct TokenArgs {
 
 /// Prints a development token.
 pub fn run_token(args: TokenArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(!args.tenant.is_empty(), "--tenant is empty; give a tenant such as test-tenant");
+    anyhow::ensure!(
+        !args.tenant.is_empty(),
+        "--tenant is empty; give a tenant such as test-tenant"
+    );
     let jwt = JwtConfig {
         hs256_secret: args.jwt_secret,
         ..JwtConfig::default()
@@ -103,6 +106,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "info,sb_provider=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

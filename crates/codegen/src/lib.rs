@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sb_runtime::negative;
+use sb_runtime::{examples, negative};
 use sb_runtime::plan::Check;
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
@@ -99,6 +99,13 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
         .filter(|check| check.applies(op))
         .filter(|check| match check {
             Check::TypedClient => typed,
+            Check::AuthMissingToken
+            | Check::AuthMalformedToken
+            | Check::AuthWrongSignature
+            | Check::AuthExpiredToken
+            | Check::AuthAlgNone
+            | Check::TenantOtherTenantToken
+            | Check::TenantHeaderMismatch => sb_runtime::plan::bearer_secured(spec, op),
             Check::ErrorMissingRequired
             | Check::ErrorWrongType
             | Check::ErrorOutOfRange
@@ -114,21 +121,22 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
 }
 
 /// Why an operation cannot get tests built from the spec alone, if it cannot.
-fn unsupported(op: &Operation) -> Option<String> {
-    if let Some(param) = op
-        .parameters
-        .iter()
-        .find(|p| p.required && p.example.is_none() && !is_tenant(&p.name))
-    {
+fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
+    if let Some(param) = op.parameters.iter().find(|p| {
+        p.required && !is_tenant(&p.name) && examples::param_example(spec, p).is_none()
+    }) {
         return Some(format!(
-            "required {} parameter `{}` has no example; add one",
+            "required {} parameter `{}` has no example and none can be made from its schema; add one",
             param.location.as_str(),
             param.name
         ));
     }
     if let Some(body) = &op.request_body {
-        if body.example.is_none() {
-            return Some("the request body has no example; add one".into());
+        if examples::body_example(spec, body).is_none() {
+            return Some(
+                "the request body has no example and none can be made from its schema; add one"
+                    .into(),
+            );
         }
         if !body.media_type.contains("json") {
             return Some(format!("request media type `{}` is not JSON", body.media_type));
@@ -159,7 +167,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
     let mut skipped = Vec::new();
     let mut used_names = std::collections::BTreeSet::new();
     for op in &operations {
-        if let Some(reason) = unsupported(op) {
+        if let Some(reason) = unsupported(spec, op) {
             skipped.push(Skipped {
                 operation: op.id.clone(),
                 reason,

@@ -21,6 +21,13 @@ pub const PROJECT_OUTS: &[(&str, Selection)] = &[
     ("tests/contract_perf/generated", Selection::Performance),
 ];
 
+/// Specs of other services, generated untyped to show (and keep compiling) that the
+/// emitter is not tied to Site Builder: `(spec, output directory)`.
+pub const EXAMPLE_SPECS: &[(&str, &str)] = &[(
+    "crates/codegen/tests/fixtures/petstore.yaml",
+    "tests/petstore/generated",
+)];
+
 /// The command that regenerates the project's tests.
 pub const PROJECT_COMMAND: &str = "cargo xtask gen";
 
@@ -70,6 +77,30 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<(String, Generat
             path: Path::new(out).join("mod.rs"),
             text: module_index(&modules, PROJECT_COMMAND),
         });
+    }
+    for (file, out) in EXAMPLE_SPECS {
+        let spec = Spec::load(&root.join(file)).map_err(|e| GenError {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        let options = Options {
+            spec_label: file.to_string(),
+            include_path: relative_path(Path::new(out), Path::new(file)),
+            command: PROJECT_COMMAND.to_string(),
+            typed: None,
+            select: Selection::All,
+        };
+        let generated = crate::generate(&spec, &options)?;
+        let module = crate::snake(&spec.name);
+        outputs.push(Output {
+            path: Path::new(out).join(format!("{module}.rs")),
+            text: generated.source.clone(),
+        });
+        outputs.push(Output {
+            path: Path::new(out).join("mod.rs"),
+            text: module_index(&[module.clone()], PROJECT_COMMAND),
+        });
+        results.push((format!("{out}/{module}.rs"), generated));
     }
     Ok((outputs, results))
 }

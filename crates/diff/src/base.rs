@@ -82,7 +82,12 @@ pub fn specs_at_rev(
     git(
         repo,
         rev,
-        &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")],
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
     )
     .map_err(|_| DiffError::Git {
         rev: rev.to_string(),

@@ -127,7 +127,14 @@ pub(crate) struct RawChange {
 /// Merges duplicates, formats messages and sorts into the stable output order: by endpoint
 /// (path, then method), then most severe first, then pointer and message.
 pub(crate) fn finish(spec: &str, raw: Vec<RawChange>) -> Vec<Change> {
-    type Key = (Option<String>, Option<String>, Severity, Area, String, String);
+    type Key = (
+        Option<String>,
+        Option<String>,
+        Severity,
+        Area,
+        String,
+        String,
+    );
     let mut merged: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     for change in raw {
         let key = (
@@ -147,22 +154,24 @@ pub(crate) fn finish(spec: &str, raw: Vec<RawChange>) -> Vec<Change> {
     }
     let mut changes: Vec<Change> = merged
         .into_iter()
-        .map(|((endpoint, operation_id, severity, area, pointer, what), contexts)| {
-            let message = if contexts.is_empty() {
-                what
-            } else {
-                format!("{what} ({})", join_contexts(&contexts))
-            };
-            Change {
-                severity,
-                area,
-                spec: spec.to_string(),
-                operation_id,
-                endpoint,
-                pointer,
-                message,
-            }
-        })
+        .map(
+            |((endpoint, operation_id, severity, area, pointer, what), contexts)| {
+                let message = if contexts.is_empty() {
+                    what
+                } else {
+                    format!("{what} ({})", join_contexts(&contexts))
+                };
+                Change {
+                    severity,
+                    area,
+                    spec: spec.to_string(),
+                    operation_id,
+                    endpoint,
+                    pointer,
+                    message,
+                }
+            },
+        )
         .collect();
     sort(&mut changes);
     changes
@@ -196,13 +205,20 @@ fn join_contexts(contexts: &[String]) -> String {
 /// The stable output order; also used after changes of several specs are concatenated.
 pub fn sort(changes: &mut [Change]) {
     changes.sort_by(|a, b| {
-        (&a.spec, endpoint_key(a), std::cmp::Reverse(a.severity), &a.pointer, &a.message).cmp(&(
-            &b.spec,
-            endpoint_key(b),
-            std::cmp::Reverse(b.severity),
-            &b.pointer,
-            &b.message,
-        ))
+        (
+            &a.spec,
+            endpoint_key(a),
+            std::cmp::Reverse(a.severity),
+            &a.pointer,
+            &a.message,
+        )
+            .cmp(&(
+                &b.spec,
+                endpoint_key(b),
+                std::cmp::Reverse(b.severity),
+                &b.pointer,
+                &b.message,
+            ))
     });
 }
 
@@ -223,7 +239,11 @@ fn endpoint_key(change: &Change) -> (String, u8, String) {
         "TRACE" => 8,
         _ => 9,
     };
-    (path.to_string(), rank, change.operation_id.clone().unwrap_or_default())
+    (
+        path.to_string(),
+        rank,
+        change.operation_id.clone().unwrap_or_default(),
+    )
 }
 
 /// Counts of changes by severity.

@@ -134,7 +134,10 @@ fn check_use(spec: &Spec, u: &Use, out: &mut Out<'_>) -> Result<(), SpecError> {
             FindingKind::Changed,
             &op.pointer,
             format!("operation `{}`", u.operation),
-            format!("the client calls {called} but the operation is now {}", op.endpoint()),
+            format!(
+                "the client calls {called} but the operation is now {}",
+                op.endpoint()
+            ),
         );
     }
     sends(spec, op, u, out)?;
@@ -167,8 +170,7 @@ fn sends(spec: &Spec, op: &Operation<'_>, u: &Use, out: &mut Out<'_>) -> Result<
                     FindingKind::Missing,
                     &pointer,
                     "sends header `Authorization`".to_string(),
-                    "the operation's security no longer takes an Authorization header"
-                        .to_string(),
+                    "the operation's security no longer takes an Authorization header".to_string(),
                 );
             }
             continue;
@@ -292,7 +294,7 @@ fn body_sent(spec: &Spec, op: &Operation<'_>, u: &Use, out: &mut Out<'_>) -> Res
                 if !ty.accepted_by(found.ty.as_deref()) {
                     out.push(
                         FindingKind::Changed,
-                        &found.node.pointer,
+                        &found.at,
                         format!("sends body field `{field}`"),
                         format!(
                             "the client sends {ty} but the spec takes {}",
@@ -452,7 +454,15 @@ fn reads(spec: &Spec, op: &Operation<'_>, u: &Use, out: &mut Out<'_>) -> Result<
     };
     let schema_ptr = child(&child(&content_ptr, media), "schema");
     for (field, ty) in &u.reads.body {
-        read_field(spec, schema, &schema_ptr, field, *ty, &format!("reads {status} body field `{field}`"), out)?;
+        read_field(
+            spec,
+            schema,
+            &schema_ptr,
+            field,
+            *ty,
+            &format!("reads {status} body field `{field}`"),
+            out,
+        )?;
     }
     if !u.reads.events.is_empty() {
         let events = sse::events(spec, schema, &schema_ptr)?;
@@ -499,7 +509,7 @@ fn read_field(
             "not in the response schema".to_string(),
         ),
         Lookup::Found(found) => {
-            let pointer = &found.node.pointer;
+            let pointer = &found.at;
             if !found.always {
                 out.push(
                     FindingKind::Changed,
@@ -535,6 +545,8 @@ fn read_field(
 /// A field found in a schema.
 struct Found<'a> {
     node: Node<'a>,
+    /// Where the field is declared (before following its `$ref`).
+    at: String,
     /// Required at every step of the path, in every alternative.
     always: bool,
     nullable: bool,
@@ -544,7 +556,9 @@ struct Found<'a> {
 enum Lookup<'a> {
     Found(Found<'a>),
     /// Not there; `parent` is the pointer of the deepest schema reached.
-    Missing { parent: String },
+    Missing {
+        parent: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -595,6 +609,7 @@ fn walk<'a>(
             nullable: resolve::nullable(spec, &node)?,
             ty: resolve::type_of(spec, &node)?,
             node,
+            at: pointer.to_string(),
             always,
         }));
     };

@@ -216,11 +216,11 @@ impl Consumer {
             file: file.to_path_buf(),
             message,
         };
-        let consumer: Consumer =
-            serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let consumer: Consumer = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         for (index, u) in consumer.uses.iter().enumerate() {
             let method = u.method.to_ascii_uppercase();
-            if !["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"].contains(&method.as_str())
+            if !["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+                .contains(&method.as_str())
             {
                 return Err(invalid(format!(
                     "uses[{index}] ({}): unknown method `{}`",

@@ -11,7 +11,9 @@ pub enum DiffError {
     #[error(transparent)]
     Spec(#[from] SpecError),
     /// The file parses but is not an OpenAPI 3 document.
-    #[error("{file} is not an OpenAPI 3 document: {reason}; pass a spec such as openapi/generation-api.yaml")]
+    #[error(
+        "{file} is not an OpenAPI 3 document: {reason}; pass a spec such as openapi/generation-api.yaml"
+    )]
     NotOpenApi {
         /// The file involved.
         file: PathBuf,

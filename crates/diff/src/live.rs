@@ -174,7 +174,13 @@ async fn check_use(
     let reply = match send(request, target.timeout).await {
         Ok(reply) => reply,
         Err(message) => {
-            findings.push(finding(u, &at, FindingKind::Missing, "live response", message));
+            findings.push(finding(
+                u,
+                &at,
+                FindingKind::Missing,
+                "live response",
+                message,
+            ));
             return;
         }
     };
@@ -200,8 +206,8 @@ async fn check_use(
             ));
         }
     }
-    let streamed = u.reads.content.as_deref().is_some_and(sse::is_event_stream)
-        || !u.reads.events.is_empty();
+    let streamed =
+        u.reads.content.as_deref().is_some_and(sse::is_event_stream) || !u.reads.events.is_empty();
     let mut observed: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut body = Value::Null;
     if streamed {
@@ -403,7 +409,12 @@ async fn check_cors(
         .request(reqwest::Method::OPTIONS, &url)
         .header("Origin", &cors.origin);
     match send(request, target.timeout).await {
-        Err(message) => push(findings, FindingKind::Missing, "preflight".to_string(), message),
+        Err(message) => push(
+            findings,
+            FindingKind::Missing,
+            "preflight".to_string(),
+            message,
+        ),
         Ok(reply) => {
             for header in &cors.expects {
                 if !reply.headers.contains_key(header.as_str()) {

@@ -142,9 +142,19 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
             .map(|n| format!("; operationId `{}` is now {}", n.id(), n.endpoint()))
             .unwrap_or_default();
         let (area, what) = if new_paths.contains(&key.0) {
-            (Area::Operation, format!("operation {} removed{moved}", op.endpoint()))
+            (
+                Area::Operation,
+                format!("operation {} removed{moved}", op.endpoint()),
+            )
         } else {
-            (Area::Path, format!("path `{}` removed with its {} operation{moved}", op.path, op.method.to_uppercase()))
+            (
+                Area::Path,
+                format!(
+                    "path `{}` removed with its {} operation{moved}",
+                    op.path,
+                    op.method.to_uppercase()
+                ),
+            )
         };
         raw.push(RawChange {
             severity: Severity::Breaking,
@@ -165,7 +175,14 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
             let (area, what) = if old_paths.contains(&key.0) {
                 (Area::Operation, format!("new operation {}", op.endpoint()))
             } else {
-                (Area::Path, format!("new path `{}` with a {} operation", op.path, op.method.to_uppercase()))
+                (
+                    Area::Path,
+                    format!(
+                        "new path `{}` with a {} operation",
+                        op.path,
+                        op.method.to_uppercase()
+                    ),
+                )
             };
             raw.push(RawChange {
                 severity: Severity::NonBreaking,
@@ -192,9 +209,17 @@ fn whole_spec(spec: &Spec, removed: bool) -> Vec<Change> {
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| spec.file.display().to_string());
     let what = if removed {
-        format!("spec `{file}` removed with its {} operations: {}", ops.len(), ops.join(", "))
+        format!(
+            "spec `{file}` removed with its {} operations: {}",
+            ops.len(),
+            ops.join(", ")
+        )
     } else {
-        format!("new spec `{file}` with {} operations: {}", ops.len(), ops.join(", "))
+        format!(
+            "new spec `{file}` with {} operations: {}",
+            ops.len(),
+            ops.join(", ")
+        )
     };
     vec![Change {
         severity: if removed {
@@ -427,7 +452,13 @@ fn request_body<'a>(
             } else {
                 (Severity::NonBreaking, "new optional request body")
             };
-            w.emit(severity, Area::RequestBody, &n.pointer, what.to_string(), None);
+            w.emit(
+                severity,
+                Area::RequestBody,
+                &n.pointer,
+                what.to_string(),
+                None,
+            );
             Ok(())
         }
         (Some(o), None) => {
@@ -482,8 +513,14 @@ fn content<'a>(
     label: &str,
 ) -> Result<(), SpecError> {
     let empty: &'static serde_json::Map<String, Value> = &EMPTY;
-    let o = old.get("content").and_then(Value::as_object).unwrap_or(empty);
-    let n = new.get("content").and_then(Value::as_object).unwrap_or(empty);
+    let o = old
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(empty);
+    let n = new
+        .get("content")
+        .and_then(Value::as_object)
+        .unwrap_or(empty);
     let o_base = child(old_ptr, "content");
     let n_base = child(new_ptr, "content");
     let added: Vec<&String> = n.keys().filter(|k| !o.contains_key(*k)).collect();

@@ -189,8 +189,12 @@ fn collect<'a>(
         }
     }
     if let Some(required) = schema.value.get("required").and_then(Value::as_array) {
-        view.required
-            .extend(required.iter().filter_map(Value::as_str).map(str::to_string));
+        view.required.extend(
+            required
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string),
+        );
     }
     if schema.value.get("additionalProperties") == Some(&Value::Bool(false)) {
         view.closed = true;

@@ -46,6 +46,8 @@ pub(crate) struct Loc {
     pub field: String,
     /// The SSE event type, inside an event stream.
     pub event: Option<String>,
+    /// The property naming the event type (`type`), inside an event stream.
+    pub event_property: Option<String>,
 }
 
 impl Loc {
@@ -55,6 +57,7 @@ impl Loc {
             context: context.into(),
             field: String::new(),
             event: None,
+            event_property: None,
         }
     }
 
@@ -264,7 +267,12 @@ impl<'a> Walker<'a> {
         }
 
         self.format(o, n, polarity, &subject, ctx)?;
-        self.enumeration(o, n, polarity, &subject, ctx)?;
+        // The event type property's enum is the event's identity: its values are compared
+        // as event types, not as an enum.
+        let is_event_tag = loc.event.is_some() && loc.event_property.as_ref() == Some(&loc.field);
+        if !is_event_tag {
+            self.enumeration(o, n, polarity, &subject, ctx)?;
+        }
         self.default(o, n, &subject, ctx)?;
         self.constraints(o, n, polarity, &subject, ctx)?;
 
@@ -612,9 +620,11 @@ impl<'a> Walker<'a> {
         let mut old_left: BTreeSet<usize> = (0..old_list.len()).collect();
         let mut new_left: BTreeSet<usize> = (0..new_list.len()).collect();
         type KeyOf = fn(&BranchKey) -> Option<&String>;
-        let strategies: [KeyOf; 3] = [|k| k.ref_name.as_ref(), |k| k.tag.as_ref(), |k| {
-            k.inline_position.as_ref()
-        }];
+        let strategies: [KeyOf; 3] = [
+            |k| k.ref_name.as_ref(),
+            |k| k.tag.as_ref(),
+            |k| k.inline_position.as_ref(),
+        ];
         for key_of in strategies {
             for i in old_left.clone() {
                 let Some(key) = key_of(&old_keys[i]) else {
@@ -638,10 +648,7 @@ impl<'a> Walker<'a> {
                 polarity.pick(Severity::Breaking, Severity::PotentiallyBreaking),
                 Area::Composition,
                 &format!("{}/{old_kind}/{i}", o.pointer),
-                format!(
-                    "{subject} alternative `{}` removed",
-                    old_keys[i].label(i)
-                ),
+                format!("{subject} alternative `{}` removed", old_keys[i].label(i)),
                 ctx,
             );
         }
@@ -717,6 +724,7 @@ impl<'a> Walker<'a> {
                 Some(old_event) => {
                     let event_loc = Loc {
                         event: Some(name.clone()),
+                        event_property: Some(new_events.property.clone()),
                         ..loc.clone()
                     };
                     let old_node =

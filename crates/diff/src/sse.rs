@@ -99,9 +99,7 @@ pub(crate) fn events<'a>(
             if out.events.contains_key(*name) {
                 continue;
             }
-            let Some(target_value) = target
-                .strip_prefix('#')
-                .and_then(|p| spec.doc.pointer(p))
+            let Some(target_value) = target.strip_prefix('#').and_then(|p| spec.doc.pointer(p))
             else {
                 continue;
             };

@@ -46,7 +46,10 @@ fn tags<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = String> + 'a {
     let mut rest = lower.as_str();
     while let Some(i) = rest.find(&open) {
         let after = &rest[i + open.len()..];
-        let boundary = after.chars().next().is_none_or(|c| c.is_whitespace() || c == '>' || c == '/');
+        let boundary = after
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == '>' || c == '/');
         let end = after.find('>').map_or(after.len(), |e| e + 1);
         if boundary {
             found.push(format!("{open}{}", &after[..end]));
@@ -109,7 +112,11 @@ pub fn analyse(html: &str, brand: &Brand) -> Analysis {
         .map(String::as_str)
         .collect();
     let color_usage = if expected.is_empty() {
-        if lower.contains("--brand-primary") { 8.0 } else { 4.0 }
+        if lower.contains("--brand-primary") {
+            8.0
+        } else {
+            4.0
+        }
     } else {
         let mut used = 0;
         for color in &expected {
@@ -159,7 +166,11 @@ pub fn analyse(html: &str, brand: &Brand) -> Analysis {
     let no_alt = imgs.iter().filter(|t| !has_attr(t, "alt")).count();
     if no_alt > 0 {
         accessibility -= 2.0 * no_alt as f64;
-        let noun = if no_alt == 1 { "image has" } else { "images have" };
+        let noun = if no_alt == 1 {
+            "image has"
+        } else {
+            "images have"
+        };
         issues.push(issue(
             "MISSING_ALT_TEXT",
             Severity::Warning,
@@ -215,7 +226,8 @@ pub fn analyse(html: &str, brand: &Brand) -> Analysis {
     }
     let insecure = lower.matches("=\"http://").count() + lower.matches("='http://").count();
     // The provider's own loopback logo URLs are plain http by design; only count others.
-    let loopback = lower.matches("=\"http://127.0.0.1").count() + lower.matches("=\"http://localhost").count();
+    let loopback =
+        lower.matches("=\"http://127.0.0.1").count() + lower.matches("=\"http://localhost").count();
     let insecure = insecure.saturating_sub(loopback);
     if insecure > 0 {
         issues.push(issue(
@@ -231,7 +243,10 @@ pub fn analyse(html: &str, brand: &Brand) -> Analysis {
         issues.push(issue(
             "LARGE_PAGE",
             Severity::Info,
-            format!("the page is {} KiB; keep it under 100 KiB", html.len() / 1024),
+            format!(
+                "the page is {} KiB; keep it under 100 KiB",
+                html.len() / 1024
+            ),
         ));
     }
 
@@ -269,12 +284,27 @@ mod tests {
             secondary: Some("#FF6600".into()),
             logo: Some("https://cdn.example/logo.svg".into()),
         };
-        let a = analyse(&render("Create a landing page for summer sale", t, &brand, true).concat(), &brand);
+        let a = analyse(
+            &render("Create a landing page for summer sale", t, &brand, true).concat(),
+            &brand,
+        );
         assert!(a.brand_score >= 9.0, "{a:?}");
         assert!(a.security_passed);
-        assert!(a.issues.iter().all(|i| i.severity != Severity::Error), "{a:?}");
+        assert!(
+            a.issues.iter().all(|i| i.severity != Severity::Error),
+            "{a:?}"
+        );
         let plain = Brand::default();
-        let b = analyse(&render("Create a simple page", template("business-landing").unwrap(), &plain, true).concat(), &plain);
+        let b = analyse(
+            &render(
+                "Create a simple page",
+                template("business-landing").unwrap(),
+                &plain,
+                true,
+            )
+            .concat(),
+            &plain,
+        );
         assert!(b.brand_score >= 8.0, "{b:?}");
     }
 
@@ -288,7 +318,15 @@ mod tests {
         let html = "<html><body><img src=\"x.png\"><a href=\"http://evil.example\">x</a><script>alert(1)</script></body></html>";
         let a = analyse(html, &brand);
         let codes: Vec<_> = a.issues.iter().map(|i| i.code).collect();
-        for code in ["BRAND_COLOR_UNUSED", "MISSING_LOGO", "MISSING_ALT_TEXT", "MISSING_LANG", "MISSING_H1", "INLINE_SCRIPT", "INSECURE_LINK"] {
+        for code in [
+            "BRAND_COLOR_UNUSED",
+            "MISSING_LOGO",
+            "MISSING_ALT_TEXT",
+            "MISSING_LANG",
+            "MISSING_H1",
+            "INLINE_SCRIPT",
+            "INSECURE_LINK",
+        ] {
             assert!(codes.contains(&code), "{code} not in {codes:?}");
         }
         assert!(!a.security_passed);

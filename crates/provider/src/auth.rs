@@ -143,9 +143,9 @@ impl Verifier {
                 "missing bearer token; send `Authorization: Bearer <JWT>`",
             ));
         };
-        let value = value.to_str().map_err(|_| {
-            ApiError::unauthorized("the Authorization header is not visible ASCII")
-        })?;
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::unauthorized("the Authorization header is not visible ASCII"))?;
         let token = match value.split_once(' ') {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
             _ => {
@@ -212,26 +212,42 @@ impl Verifier {
                         Err(e) => last = Some(e),
                     }
                 }
-                outcome.unwrap_or_else(|| Err(last.unwrap_or_else(|| ErrorKind::InvalidSignature.into())))
+                outcome.unwrap_or_else(|| {
+                    Err(last.unwrap_or_else(|| ErrorKind::InvalidSignature.into()))
+                })
             }
             other => {
                 return Err(ApiError::unauthorized(format!(
                     "token algorithm {other:?} is not accepted; use HS256{}",
-                    if self.rs256.is_empty() { "" } else { " or RS256" }
+                    if self.rs256.is_empty() {
+                        ""
+                    } else {
+                        " or RS256"
+                    }
                 )));
             }
         };
         match result {
             Ok(data) => Ok(data.claims),
             Err(e) => match e.kind() {
-                ErrorKind::InvalidSignature if faults.contains(&Fault::AcceptBadSignature) => insecure(),
-                ErrorKind::InvalidSignature => Err(ApiError::unauthorized("the token's signature is not valid")),
-                ErrorKind::ExpiredSignature => Err(ApiError::unauthorized("the token has expired; mint a new one")),
+                ErrorKind::InvalidSignature if faults.contains(&Fault::AcceptBadSignature) => {
+                    insecure()
+                }
+                ErrorKind::InvalidSignature => {
+                    Err(ApiError::unauthorized("the token's signature is not valid"))
+                }
+                ErrorKind::ExpiredSignature => Err(ApiError::unauthorized(
+                    "the token has expired; mint a new one",
+                )),
                 ErrorKind::MissingRequiredClaim(claim) => Err(ApiError::unauthorized(format!(
                     "the token has no `{claim}` claim"
                 ))),
-                ErrorKind::InvalidIssuer => Err(ApiError::unauthorized("the token's issuer is not accepted")),
-                ErrorKind::InvalidAudience => Err(ApiError::unauthorized("the token's audience is not accepted")),
+                ErrorKind::InvalidIssuer => {
+                    Err(ApiError::unauthorized("the token's issuer is not accepted"))
+                }
+                ErrorKind::InvalidAudience => Err(ApiError::unauthorized(
+                    "the token's audience is not accepted",
+                )),
                 _ => Err(ApiError::unauthorized(format!("malformed token: {e}"))),
             },
         }
@@ -267,7 +283,9 @@ mod tests {
         };
         let v = Verifier::new(&jwt).unwrap();
         let token = dev_token(&other, "t", "s", Duration::from_secs(60));
-        let err = v.authenticate(&headers(&token), &Faults::new()).unwrap_err();
+        let err = v
+            .authenticate(&headers(&token), &Faults::new())
+            .unwrap_err();
         assert_eq!(err.status, http::StatusCode::UNAUTHORIZED);
         assert!(err.message.contains("signature"), "{}", err.message);
         let strict = Verifier::new(&JwtConfig {
@@ -276,7 +294,11 @@ mod tests {
         })
         .unwrap();
         let token = dev_token(&jwt, "t", "s", Duration::from_secs(60));
-        assert!(strict.authenticate(&headers(&token), &Faults::new()).is_err());
+        assert!(
+            strict
+                .authenticate(&headers(&token), &Faults::new())
+                .is_err()
+        );
         let faults: Faults = [Fault::AcceptBadSignature].into();
         let token = dev_token(&other, "t", "s", Duration::from_secs(60));
         assert!(v.authenticate(&headers(&token), &faults).is_ok());

@@ -31,9 +31,12 @@ pub fn matches(pattern: &str, origin: &str) -> bool {
             return false;
         };
         return !sub.is_empty()
-            && sub
-                .split('.')
-                .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            && sub.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
     }
     if let Some(prefix) = pattern.strip_suffix(":*") {
         let Some(port) = origin.strip_prefix(&format!("{prefix}:")) else {
@@ -57,7 +60,9 @@ fn set(headers: &mut HeaderMap, name: http::HeaderName, value: &str) {
 
 /// The origin to answer with: `Some("*")`, `Some(origin)` or `None` (not allowed).
 fn answer_origin(patterns: &[String], origin: &str, faults: &Faults) -> Option<String> {
-    if faults.contains(&Fault::CorsAllowAnyOrigin) || faults.contains(&Fault::CorsWildcardWithCredentials) {
+    if faults.contains(&Fault::CorsAllowAnyOrigin)
+        || faults.contains(&Fault::CorsWildcardWithCredentials)
+    {
         return Some("*".to_owned());
     }
     allowed(patterns, origin).then(|| origin.to_owned())
@@ -70,7 +75,10 @@ fn common(headers: &mut HeaderMap, acao: Option<&str>, faults: &Faults) {
     if let Some(acao) = acao {
         set(headers, ACCESS_CONTROL_ALLOW_ORIGIN, acao);
         if faults.contains(&Fault::CorsWildcardWithCredentials) {
-            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+            headers.insert(
+                ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
         }
     }
 }
@@ -96,10 +104,14 @@ pub fn preflight(headers: &mut HeaderMap, patterns: &[String], origin: &str, fau
 
 /// Adds the headers of an actual (non-preflight) response to a request from `origin`.
 pub fn actual(headers: &mut HeaderMap, patterns: &[String], origin: &str, faults: &Faults) {
-    let acao = answer_origin(patterns, origin, faults).filter(|_| !faults.contains(&Fault::CorsNoAcaoOnActual));
+    let acao = answer_origin(patterns, origin, faults)
+        .filter(|_| !faults.contains(&Fault::CorsNoAcaoOnActual));
     common(headers, acao.as_deref(), faults);
     if acao.is_some() {
-        headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("X-Request-Id"));
+        headers.insert(
+            ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("X-Request-Id"),
+        );
     }
 }
 
@@ -111,7 +123,13 @@ mod tests {
     #[test]
     fn default_patterns() {
         let p = CorsConfig::default().allowed_origins;
-        for ok in ["https://kimmyai.io", "https://app.kimmyai.io", "https://a.b.kimmyai.io", "http://localhost:3000", "http://localhost:5173"] {
+        for ok in [
+            "https://kimmyai.io",
+            "https://app.kimmyai.io",
+            "https://a.b.kimmyai.io",
+            "http://localhost:3000",
+            "http://localhost:5173",
+        ] {
             assert!(allowed(&p, ok), "{ok}");
         }
         for bad in [

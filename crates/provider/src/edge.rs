@@ -171,16 +171,20 @@ async fn render_error(
                         .get(ALLOW)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("");
-                    format!("method {method} is not allowed on {path}{}", if allow.is_empty() { String::new() } else { format!("; allowed: {allow}") })
+                    format!(
+                        "method {method} is not allowed on {path}{}",
+                        if allow.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; allowed: {allow}")
+                        }
+                    )
                 }
                 StatusCode::NOT_FOUND => {
                     format!("no route for {method} {path}; see the specs under openapi/")
                 }
                 _ if !text.is_empty() => text.to_lowercase(),
-                _ => status
-                    .canonical_reason()
-                    .unwrap_or("error")
-                    .to_lowercase(),
+                _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
             };
             ErrorInfo {
                 code: default_code(status).to_owned(),
@@ -233,8 +237,14 @@ mod tests {
 
     #[test]
     fn generation_path_detection() {
-        assert!(is_generation(&Method::POST, "/v1/sites/test-tenant/generation"));
-        assert!(!is_generation(&Method::GET, "/v1/sites/test-tenant/generation"));
+        assert!(is_generation(
+            &Method::POST,
+            "/v1/sites/test-tenant/generation"
+        ));
+        assert!(!is_generation(
+            &Method::GET,
+            "/v1/sites/test-tenant/generation"
+        ));
         assert!(!is_generation(&Method::POST, "/v1/sites/a/b/generation"));
         assert!(!is_generation(&Method::POST, "/v1/sites/t/generation/x"));
     }

@@ -72,7 +72,9 @@ impl RunningProvider {
     pub async fn shutdown(mut self) {
         self.lifecycle.send_replace(Lifecycle::Stopping);
         if let Some(mut task) = self.task.take()
-            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err()
+            && tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
         {
             tracing::warn!("connections still open after the grace period; closing them");
             task.abort();

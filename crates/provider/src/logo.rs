@@ -8,7 +8,9 @@ use crate::page::escape;
 /// Id of the logo the demo data and the specs' examples use.
 pub const DEMO_LOGO_ID: &str = "logo-3f9a1c2b7d4e5f60";
 
-const PALETTE: &[&str] = &["#0066CC", "#FF6600", "#2E7D32", "#6A1B9A", "#C62828", "#00838F"];
+const PALETTE: &[&str] = &[
+    "#0066CC", "#FF6600", "#2E7D32", "#6A1B9A", "#C62828", "#00838F",
+];
 
 /// A logo's id: `logo-` and 16 hex digits of SHA-256 over the request and the index.
 pub fn logo_id(prompt: &str, style: &str, colors: &[String], index: u32) -> String {
@@ -26,12 +28,16 @@ pub fn logo_id(prompt: &str, style: &str, colors: &[String], index: u32) -> Stri
 pub fn is_logo_id(id: &str) -> bool {
     id.len() == 21
         && id.starts_with("logo-")
-        && id[5..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && id[5..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Draws a logo: a shape by style, a colour from the request (or the palette), the initial.
 pub fn draw(id: &str, prompt: &str, style: &str, colors: &[String], index: u32) -> String {
-    let seed = id.as_bytes().iter().fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(u32::from(*b)));
+    let seed = id.as_bytes().iter().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(*b))
+    });
     let color = if colors.is_empty() {
         PALETTE[(seed as usize + index as usize) % PALETTE.len()].to_owned()
     } else {
@@ -60,7 +66,11 @@ pub fn draw(id: &str, prompt: &str, style: &str, colors: &[String], index: u32) 
             10 + seed % 36
         ),
     };
-    let text_fill = if style == "minimal" { color.as_str() } else { "#fff" };
+    let text_fill = if style == "minimal" {
+        color.as_str()
+    } else {
+        "#fff"
+    };
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\" width=\"256\" height=\"256\">\
          <title>Logo option {} for {}</title>{shape}\
@@ -73,7 +83,11 @@ pub fn draw(id: &str, prompt: &str, style: &str, colors: &[String], index: u32) 
 
 /// The preview variant: the same drawing at 64 px.
 pub fn preview(svg: &str) -> String {
-    svg.replacen("width=\"256\" height=\"256\"", "width=\"64\" height=\"64\"", 1)
+    svg.replacen(
+        "width=\"256\" height=\"256\"",
+        "width=\"64\" height=\"64\"",
+        1,
+    )
 }
 
 #[cfg(test)]
@@ -83,7 +97,9 @@ mod tests {
     #[test]
     fn ids_are_deterministic_distinct_and_well_formed() {
         let colors = vec!["#0066CC".to_owned()];
-        let ids: Vec<String> = (0..8).map(|i| logo_id("Modern tech logo", "modern", &colors, i)).collect();
+        let ids: Vec<String> = (0..8)
+            .map(|i| logo_id("Modern tech logo", "modern", &colors, i))
+            .collect();
         assert_eq!(ids[0], logo_id("Modern tech logo", "modern", &colors, 0));
         let unique: std::collections::BTreeSet<_> = ids.iter().collect();
         assert_eq!(unique.len(), 8);
@@ -95,7 +111,13 @@ mod tests {
 
     #[test]
     fn drawing_uses_colour_and_escapes_prompt() {
-        let svg = draw("logo-0000000000000000", "<Acme>", "bold", &["#123456".to_owned()], 0);
+        let svg = draw(
+            "logo-0000000000000000",
+            "<Acme>",
+            "bold",
+            &["#123456".to_owned()],
+            0,
+        );
         assert!(svg.contains("#123456"));
         assert!(svg.contains("&lt;Acme&gt;"));
         assert!(preview(&svg).contains("width=\"64\""));

@@ -28,9 +28,18 @@ pub const TEMPLATES: &[Template] = &[
         category: "ecommerce",
         cta: "Shop the sale",
         sections: &[
-            ("Today's offers", "Hand-picked deals across every category, while stocks last."),
-            ("Free delivery", "Orders over fifty arrive free of charge within three working days."),
-            ("What customers say", "Thousands of happy shoppers rate our service five stars."),
+            (
+                "Today's offers",
+                "Hand-picked deals across every category, while stocks last.",
+            ),
+            (
+                "Free delivery",
+                "Orders over fifty arrive free of charge within three working days.",
+            ),
+            (
+                "What customers say",
+                "Thousands of happy shoppers rate our service five stars.",
+            ),
         ],
     },
     Template {
@@ -40,9 +49,18 @@ pub const TEMPLATES: &[Template] = &[
         category: "technology",
         cta: "Start free trial",
         sections: &[
-            ("Features", "Everything your team needs to plan, build and ship together."),
-            ("Pricing", "Simple plans that grow with you, with no hidden fees."),
-            ("Trusted by teams", "Companies of every size rely on us every day."),
+            (
+                "Features",
+                "Everything your team needs to plan, build and ship together.",
+            ),
+            (
+                "Pricing",
+                "Simple plans that grow with you, with no hidden fees.",
+            ),
+            (
+                "Trusted by teams",
+                "Companies of every size rely on us every day.",
+            ),
         ],
     },
     Template {
@@ -52,8 +70,14 @@ pub const TEMPLATES: &[Template] = &[
         category: "hospitality",
         cta: "Book a table",
         sections: &[
-            ("On the menu", "Seasonal dishes made from local produce, served fresh daily."),
-            ("Opening hours", "Open for lunch and dinner from Tuesday to Sunday."),
+            (
+                "On the menu",
+                "Seasonal dishes made from local produce, served fresh daily.",
+            ),
+            (
+                "Opening hours",
+                "Open for lunch and dinner from Tuesday to Sunday.",
+            ),
         ],
     },
     Template {
@@ -63,8 +87,14 @@ pub const TEMPLATES: &[Template] = &[
         category: "personal",
         cta: "See my work",
         sections: &[
-            ("Selected work", "A few recent projects, from first sketch to final launch."),
-            ("About me", "Designer and developer with a passion for clear, useful products."),
+            (
+                "Selected work",
+                "A few recent projects, from first sketch to final launch.",
+            ),
+            (
+                "About me",
+                "Designer and developer with a passion for clear, useful products.",
+            ),
         ],
     },
     Template {
@@ -74,8 +104,14 @@ pub const TEMPLATES: &[Template] = &[
         category: "events",
         cta: "Reserve your seat",
         sections: &[
-            ("Agenda", "A full day of talks, workshops and time to meet other attendees."),
-            ("Speakers", "Practitioners sharing what worked, and what did not."),
+            (
+                "Agenda",
+                "A full day of talks, workshops and time to meet other attendees.",
+            ),
+            (
+                "Speakers",
+                "Practitioners sharing what worked, and what did not.",
+            ),
         ],
     },
     Template {
@@ -85,9 +121,18 @@ pub const TEMPLATES: &[Template] = &[
         category: "business",
         cta: "Get in touch",
         sections: &[
-            ("Features", "Services shaped around what our customers actually need."),
-            ("Testimonials", "Our clients stay with us because we deliver on our promises."),
-            ("Contact", "Write to us any time and we will answer within one working day."),
+            (
+                "Features",
+                "Services shaped around what our customers actually need.",
+            ),
+            (
+                "Testimonials",
+                "Our clients stay with us because we deliver on our promises.",
+            ),
+            (
+                "Contact",
+                "Write to us any time and we will answer within one working day.",
+            ),
         ],
     },
 ];
@@ -193,7 +238,9 @@ mod tests {
         assert_eq!(a, render("<b>Summer</b> sale", t, &brand, true).concat());
         assert!(a.contains("&lt;b&gt;Summer"));
         assert!(!a.contains("<b>"));
-        assert!(a.contains("<img class=\"logo\" src=\"http://127.0.0.1:1/v1/agents/logos/logo-0123456789abcdef\""));
+        assert!(a.contains(
+            "<img class=\"logo\" src=\"http://127.0.0.1:1/v1/agents/logos/logo-0123456789abcdef\""
+        ));
         assert!(a.contains("#0066CC") && a.contains("#FF6600"));
         let without = render("x", t, &brand, false).concat();
         assert!(!without.contains("<img"));

@@ -133,7 +133,9 @@ pub fn ts(t: DateTime<Utc>) -> String {
 fn parse_ts(s: &str) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 fn generation_from_row(row: &Row<'_>) -> rusqlite::Result<GenerationRow> {
@@ -207,8 +209,10 @@ impl Store {
         }
         .map_err(wrap)?;
         if let DbLocation::File(_) = location {
-            conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
-            conn.pragma_update(None, "synchronous", "NORMAL").map_err(wrap)?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(wrap)?;
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(wrap)?;
         }
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(wrap)?;
@@ -221,7 +225,10 @@ impl Store {
             )
             .map_err(wrap)?;
         if failed > 0 {
-            tracing::warn!(failed, "marked generations interrupted by a restart as FAILED");
+            tracing::warn!(
+                failed,
+                "marked generations interrupted by a restart as FAILED"
+            );
         }
         Ok(Store {
             conn: Mutex::new(conn),
@@ -231,7 +238,9 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (statements are
         // atomic), so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores a new generation.
@@ -312,7 +321,11 @@ impl Store {
     }
 
     /// A generation, of `tenant` unless `tenant` is `None`.
-    pub fn generation(&self, id: &str, tenant: Option<&str>) -> rusqlite::Result<Option<GenerationRow>> {
+    pub fn generation(
+        &self,
+        id: &str,
+        tenant: Option<&str>,
+    ) -> rusqlite::Result<Option<GenerationRow>> {
         self.conn()
             .query_row(
                 &format!(
@@ -355,7 +368,9 @@ impl Store {
     pub fn version(&self, site_id: &str, version_id: &str) -> rusqlite::Result<Option<VersionRow>> {
         self.conn()
             .query_row(
-                &format!("SELECT {VERSION_COLUMNS} FROM versions WHERE site_id = ?1 AND version_id = ?2"),
+                &format!(
+                    "SELECT {VERSION_COLUMNS} FROM versions WHERE site_id = ?1 AND version_id = ?2"
+                ),
                 params![site_id, version_id],
                 version_from_row,
             )
@@ -383,7 +398,9 @@ impl Store {
     /// A logo's SVG.
     pub fn logo(&self, id: &str) -> rusqlite::Result<Option<String>> {
         self.conn()
-            .query_row("SELECT svg FROM logos WHERE id = ?1", params![id], |row| row.get(0))
+            .query_row("SELECT svg FROM logos WHERE id = ?1", params![id], |row| {
+                row.get(0)
+            })
             .optional()
     }
 
@@ -397,7 +414,11 @@ impl Store {
     }
 
     /// A deployment, of `tenant` unless `tenant` is `None`.
-    pub fn deployment(&self, id: &str, tenant: Option<&str>) -> rusqlite::Result<Option<DeploymentRow>> {
+    pub fn deployment(
+        &self,
+        id: &str,
+        tenant: Option<&str>,
+    ) -> rusqlite::Result<Option<DeploymentRow>> {
         self.conn()
             .query_row(
                 "SELECT id, tenant, site_id, environment, created_at, step_ms, url FROM deployments WHERE id = ?1 AND (?2 IS NULL OR tenant = ?2)",
@@ -434,7 +455,10 @@ impl Store {
         )?;
         if !exists {
             let created = ts(generation.created_at);
-            let completed = generation.completed_at.map(ts).unwrap_or_else(|| created.clone());
+            let completed = generation
+                .completed_at
+                .map(ts)
+                .unwrap_or_else(|| created.clone());
             tx.execute(
                 "INSERT INTO sites (id, tenant, current_version, origin, created_at) VALUES (?1, ?2, 'v1', 'demo', ?3)",
                 params![site_id, tenant, created],

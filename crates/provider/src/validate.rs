@@ -57,11 +57,17 @@ fn string<'a>(
             if let Some(max) = max
                 && n > max
             {
-                return Err(invalid(path, format!("must be at most {max} characters, not {n}")));
+                return Err(invalid(
+                    path,
+                    format!("must be at most {max} characters, not {n}"),
+                ));
             }
             Ok(Some(s))
         }
-        Some(other) => Err(invalid(path, format!("must be a string, not {}", type_name(other)))),
+        Some(other) => Err(invalid(
+            path,
+            format!("must be a string, not {}", type_name(other)),
+        )),
     }
 }
 
@@ -82,10 +88,18 @@ fn is_uri(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !rest.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`'))
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
+        })
 }
 
-fn one_of<'a>(value: Option<&'a str>, allowed: &[&str], path: &str) -> Result<Option<&'a str>, Invalid> {
+fn one_of<'a>(
+    value: Option<&'a str>,
+    allowed: &[&str],
+    path: &str,
+) -> Result<Option<&'a str>, Invalid> {
     match value {
         Some(v) if !allowed.contains(&v) => Err(invalid(
             path,
@@ -116,7 +130,10 @@ pub fn generation_request(body: &Value) -> Result<generation::types::GenerationR
         if let Some(logo) = string(assets, "logo", "brandAssets.logo", false, 0, None)?
             && !is_uri(logo)
         {
-            return Err(invalid("brandAssets.logo", format!("`{logo}` is not an absolute URI")));
+            return Err(invalid(
+                "brandAssets.logo",
+                format!("`{logo}` is not an absolute URI"),
+            ));
         }
     }
     decode(body)
@@ -132,17 +149,23 @@ pub fn logo_request(body: &Value) -> Result<agents::types::LogoRequest, Invalid>
         "style",
     )?;
     if let Some(colors) = map.get("colors") {
-        let items = colors
-            .as_array()
-            .ok_or_else(|| invalid("colors", format!("must be an array, not {}", type_name(colors))))?;
+        let items = colors.as_array().ok_or_else(|| {
+            invalid(
+                "colors",
+                format!("must be an array, not {}", type_name(colors)),
+            )
+        })?;
         if items.len() > 5 {
-            return Err(invalid("colors", format!("must have at most 5 items, not {}", items.len())));
+            return Err(invalid(
+                "colors",
+                format!("must have at most 5 items, not {}", items.len()),
+            ));
         }
         for (i, item) in items.iter().enumerate() {
             let path = format!("colors[{i}]");
-            let s = item
-                .as_str()
-                .ok_or_else(|| invalid(&path, format!("must be a string, not {}", type_name(item))))?;
+            let s = item.as_str().ok_or_else(|| {
+                invalid(&path, format!("must be a string, not {}", type_name(item)))
+            })?;
             hex_color(s, &path)?;
         }
     }
@@ -150,8 +173,15 @@ pub fn logo_request(body: &Value) -> Result<agents::types::LogoRequest, Invalid>
         match count.as_i64() {
             Some(n) if (1..=8).contains(&n) => {}
             Some(_) => return Err(invalid("count", "must be between 1 and 8")),
-            None if count.is_number() => return Err(invalid("count", "must be an integer between 1 and 8")),
-            None => return Err(invalid("count", format!("must be an integer, not {}", type_name(count)))),
+            None if count.is_number() => {
+                return Err(invalid("count", "must be an integer between 1 and 8"));
+            }
+            None => {
+                return Err(invalid(
+                    "count",
+                    format!("must be an integer, not {}", type_name(count)),
+                ));
+            }
         }
     }
     decode(body)
@@ -184,12 +214,30 @@ mod tests {
             (json!([]), "body: must be an object"),
             (json!({}), "prompt: is required"),
             (json!({"prompt": ""}), "prompt: must not be empty"),
-            (json!({"prompt": 5}), "prompt: must be a string, not a number"),
-            (json!({"prompt": "x".repeat(4001)}), "prompt: must be at most 4000"),
-            (json!({"prompt": "x", "templateId": ""}), "templateId: must not be empty"),
-            (json!({"prompt": "x", "brandAssets": {"primaryColor": "blue"}}), "brandAssets.primaryColor"),
-            (json!({"prompt": "x", "brandAssets": {"logo": "not a uri"}}), "brandAssets.logo"),
-            (json!({"prompt": "x", "brandAssets": 3}), "brandAssets: must be an object"),
+            (
+                json!({"prompt": 5}),
+                "prompt: must be a string, not a number",
+            ),
+            (
+                json!({"prompt": "x".repeat(4001)}),
+                "prompt: must be at most 4000",
+            ),
+            (
+                json!({"prompt": "x", "templateId": ""}),
+                "templateId: must not be empty",
+            ),
+            (
+                json!({"prompt": "x", "brandAssets": {"primaryColor": "blue"}}),
+                "brandAssets.primaryColor",
+            ),
+            (
+                json!({"prompt": "x", "brandAssets": {"logo": "not a uri"}}),
+                "brandAssets.logo",
+            ),
+            (
+                json!({"prompt": "x", "brandAssets": 3}),
+                "brandAssets: must be an object",
+            ),
         ];
         for (body, expected) in cases {
             let err = generation_request(&body).unwrap_err();
@@ -199,24 +247,58 @@ mod tests {
 
     #[test]
     fn logo_and_deployment_rules() {
-        let ok = logo_request(&json!({"prompt": "p", "style": "modern", "colors": ["#0066CC"], "count": 4})).unwrap();
+        let ok = logo_request(
+            &json!({"prompt": "p", "style": "modern", "colors": ["#0066CC"], "count": 4}),
+        )
+        .unwrap();
         assert_eq!(ok.count.get(), 4);
-        assert_eq!(logo_request(&json!({"prompt": "p"})).unwrap().count.get(), 4);
+        assert_eq!(
+            logo_request(&json!({"prompt": "p"})).unwrap().count.get(),
+            4
+        );
         for (body, expected) in [
-            (json!({"prompt": "p", "count": 0}), "count: must be between 1 and 8"),
-            (json!({"prompt": "p", "count": 9}), "count: must be between 1 and 8"),
-            (json!({"prompt": "p", "count": 2.5}), "count: must be an integer"),
-            (json!({"prompt": "p", "style": "weird"}), "style: `weird` is not one of"),
-            (json!({"prompt": "p", "colors": vec!["#000000"; 6]}), "colors: must have at most 5"),
-            (json!({"prompt": "p", "colors": [1]}), "colors[0]: must be a string"),
+            (
+                json!({"prompt": "p", "count": 0}),
+                "count: must be between 1 and 8",
+            ),
+            (
+                json!({"prompt": "p", "count": 9}),
+                "count: must be between 1 and 8",
+            ),
+            (
+                json!({"prompt": "p", "count": 2.5}),
+                "count: must be an integer",
+            ),
+            (
+                json!({"prompt": "p", "style": "weird"}),
+                "style: `weird` is not one of",
+            ),
+            (
+                json!({"prompt": "p", "colors": vec!["#000000"; 6]}),
+                "colors: must have at most 5",
+            ),
+            (
+                json!({"prompt": "p", "colors": [1]}),
+                "colors[0]: must be a string",
+            ),
         ] {
-            assert!(logo_request(&body).unwrap_err().0.starts_with(expected), "{body}");
+            assert!(
+                logo_request(&body).unwrap_err().0.starts_with(expected),
+                "{body}"
+            );
         }
         assert!(deployment_request(&json!({"siteId": "s", "environment": "staging"})).is_ok());
         assert_eq!(
-            deployment_request(&json!({"siteId": "s", "environment": "qa"})).unwrap_err().0,
+            deployment_request(&json!({"siteId": "s", "environment": "qa"}))
+                .unwrap_err()
+                .0,
             "environment: `qa` is not one of staging, production"
         );
-        assert_eq!(deployment_request(&json!({"environment": "staging"})).unwrap_err().0, "siteId: is required");
+        assert_eq!(
+            deployment_request(&json!({"environment": "staging"}))
+                .unwrap_err()
+                .0,
+            "siteId: is required"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod context;
+pub mod examples;
 pub mod negative;
 pub mod outcome;
 pub mod plan;

@@ -20,9 +20,10 @@ pub fn body_mutations(spec: &Spec, op: &Operation, check: Check) -> Vec<Mutation
     let Some(body) = &op.request_body else {
         return Vec::new();
     };
-    let Some(Value::Object(example)) = &body.example else {
+    let Some(Value::Object(example)) = crate::examples::body_example(spec, body) else {
         return Vec::new();
     };
+    let example = &example;
     let Some(schema) = object_schema(spec, &body.schema) else {
         return Vec::new();
     };

@@ -1,7 +1,7 @@
 //! Which checks exist, which family each belongs to, and which apply to an operation.
 //! The emitter (`sb-codegen`) generates one test per applicable check from this plan.
 
-use sb_spec::{Location, Operation};
+use sb_spec::{Location, Operation, Spec};
 
 /// A family of checks, as columns of the verify table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -212,6 +212,23 @@ impl Check {
             }
         }
     }
+}
+
+/// Whether every security scheme `op` requires is an HTTP bearer token (the auth family
+/// forges JWTs, so it only applies to bearer schemes).
+pub fn bearer_secured(spec: &Spec, op: &Operation) -> bool {
+    !op.security.is_empty()
+        && op.security.iter().all(|name| {
+            let pointer = format!("/components/securitySchemes/{}", sb_spec::escape_pointer(name));
+            spec.doc.pointer(&pointer).is_some_and(|scheme| {
+                let scheme = spec.resolve(scheme, &pointer).unwrap_or(scheme);
+                scheme.get("type").and_then(serde_json::Value::as_str) == Some("http")
+                    && scheme
+                        .get("scheme")
+                        .and_then(serde_json::Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+            })
+        })
 }
 
 #[cfg(test)]

@@ -5,12 +5,14 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use sb_spec::{Location, Operation};
+use sb_spec::Location;
+
+use crate::context::Ctx;
+use crate::examples;
 use serde_json::Value;
 
 use crate::outcome::{Failure, fail};
 use crate::plan::{TENANT_HEADER, TENANT_PATH_PARAM};
-use crate::target::Target;
 use crate::tokens::TokenKind;
 
 /// The body a request carries.
@@ -97,7 +99,8 @@ pub fn preview(body: &[u8]) -> String {
 }
 
 /// The URL of `op` with path parameters from examples, the tenant and the overrides.
-pub fn url(target: &Target, op: &Operation, plan: &RequestPlan) -> Result<String, Failure> {
+pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
+    let (target, spec, op) = (ctx.target, &*ctx.spec, &ctx.op);
     let tenant = plan.tenant.as_deref().unwrap_or(target.tenant());
     let mut path = op.path.clone();
     let mut query = Vec::new();
@@ -108,7 +111,7 @@ pub fn url(target: &Target, op: &Operation, plan: &RequestPlan) -> Result<String
         } else if param.location == Location::Path && param.name == TENANT_PATH_PARAM {
             Some(tenant.to_string())
         } else {
-            param.example.as_ref().map(example_text)
+            examples::param_example(spec, param).as_ref().map(example_text)
         };
         match param.location {
             Location::Path => {
@@ -121,6 +124,7 @@ pub fn url(target: &Target, op: &Operation, plan: &RequestPlan) -> Result<String
                 path = path.replace(&format!("{{{}}}", param.name), &encode_segment(&value));
             }
             Location::Query => {
+                // Optional query parameters only when the spec shows them.
                 if let Some(value) = value.filter(|_| param.required || param.example.is_some()) {
                     query.push(format!("{}={}", param.name, encode_segment(&value)));
                 }
@@ -138,12 +142,12 @@ pub fn url(target: &Target, op: &Operation, plan: &RequestPlan) -> Result<String
 
 /// Builds and sends the request `plan` describes for `op`, reading the whole response.
 pub async fn send(
-    target: &Target,
+    ctx: &Ctx<'_>,
     client: &reqwest::Client,
-    op: &Operation,
     plan: &RequestPlan,
 ) -> Result<RawResponse, Failure> {
-    let request = build(target, client, op, plan)?;
+    let op = &ctx.op;
+    let request = build(ctx, client, plan)?;
     let started = Instant::now();
     let response = client.execute(request).await.map_err(|e| {
         fail(format!(
@@ -171,11 +175,11 @@ pub async fn send(
 
 /// Builds the request without sending it (streams send it themselves).
 pub fn build(
-    target: &Target,
+    ctx: &Ctx<'_>,
     client: &reqwest::Client,
-    op: &Operation,
     plan: &RequestPlan,
 ) -> Result<reqwest::Request, Failure> {
+    let (target, spec, op) = (ctx.target, &*ctx.spec, &ctx.op);
     let method = reqwest::Method::from_bytes(op.method.to_uppercase().as_bytes())
         .map_err(|e| fail(format!("{}: bad method `{}`: {e}", op.id, op.method)))?;
     let mut headers = HeaderMap::new();
@@ -185,9 +189,9 @@ pub fn build(
         let value = if param.name.eq_ignore_ascii_case(TENANT_HEADER) {
             Some(header_tenant.to_string())
         } else {
-            param.example.as_ref().map(example_text)
+            examples::param_example(spec, param).as_ref().map(example_text)
         };
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|_| param.required || param.example.is_some()) {
             insert(&mut headers, &param.name, &value)?;
         }
     }
@@ -201,18 +205,18 @@ pub fn build(
         insert(&mut headers, name, value)?;
     }
     let mut builder = client
-        .request(method, url(target, op, plan)?)
+        .request(method, url(ctx, plan)?)
         .headers(headers);
     if let Some(body) = &op.request_body {
         let bytes = match &plan.body {
             Body::Example => {
-                let example = body.example.as_ref().ok_or_else(|| {
+                let example = examples::body_example(spec, body).ok_or_else(|| {
                     fail(format!(
                         "{}: the request body has no example; add one to the spec",
                         op.id
                     ))
                 })?;
-                serde_json::to_vec(example).expect("a JSON value serialises")
+                serde_json::to_vec(&example).expect("a JSON value serialises")
             }
             Body::Json(value) => serde_json::to_vec(value).expect("a JSON value serialises"),
             Body::Raw(text) => text.as_bytes().to_vec(),

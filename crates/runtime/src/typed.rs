@@ -58,7 +58,7 @@ impl Typed {
         let value = if name == TENANT_PATH_PARAM || name.eq_ignore_ascii_case(TENANT_HEADER) {
             Some(Value::String(self.ctx.target.tenant().to_string()))
         } else {
-            param.example.clone()
+            crate::examples::param_example(&self.ctx.spec, param)
         };
         value
             .map(|v| {
@@ -79,7 +79,7 @@ impl Typed {
             .op
             .request_body
             .as_ref()
-            .and_then(|b| b.example.clone())
+            .and_then(|b| crate::examples::body_example(&self.ctx.spec, b))
             .ok_or_else(|| fail(format!("{}: the request body has no example", self.ctx.op.id)))?;
         serde_json::from_value(example).map_err(|e| {
             fail(format!(

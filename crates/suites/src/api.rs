@@ -99,9 +99,7 @@ impl Api {
         what: &str,
         call: impl Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
     ) -> Result<ResponseValue<T>, Failure> {
-        self.timed(what, call)
-            .await?
-            .map_err(|e| describe(what, e))
+        self.timed(what, call).await?.map_err(|e| describe(what, e))
     }
 }
 
@@ -111,25 +109,30 @@ where
     T: FromStr,
     T::Err: Display,
 {
-    value
-        .parse()
-        .map_err(|e| Failure::new(format!("{what} `{value}` does not fit the typed client: {e}")))
+    value.parse().map_err(|e| {
+        Failure::new(format!(
+            "{what} `{value}` does not fit the typed client: {e}"
+        ))
+    })
 }
 
 /// One line describing a typed client's error.
 pub fn describe<E: Debug>(what: &str, error: ClientError<E>) -> Failure {
     Failure::new(match error {
         ClientError::ErrorResponse(rv) => {
-            format!("{what}: status {}: {:?}", rv.status().as_u16(), rv.into_inner())
+            format!(
+                "{what}: status {}: {:?}",
+                rv.status().as_u16(),
+                rv.into_inner()
+            )
         }
         ClientError::InvalidResponsePayload(bytes, e) => format!(
             "{what}: the response does not decode as the spec's type: {e}: {}",
             sb_runtime::request::preview(&bytes)
         ),
-        ClientError::UnexpectedResponse(response) => format!(
-            "{what}: undocumented status {}",
-            response.status().as_u16()
-        ),
+        ClientError::UnexpectedResponse(response) => {
+            format!("{what}: undocumented status {}", response.status().as_u16())
+        }
         other => format!("{what}: {other}"),
     })
 }
@@ -137,4 +140,9 @@ pub fn describe<E: Debug>(what: &str, error: ClientError<E>) -> Failure {
 /// Fails with `reason` unless `condition` holds (re-exported for the suites' modules).
 pub(crate) fn ensure(condition: bool, reason: impl FnOnce() -> String) -> Result<(), Failure> {
     sb_runtime::outcome::ensure(condition, reason)
+}
+
+/// The Generation API's `info.version`, as the typed client was generated from it.
+pub fn api_version() -> &'static str {
+    <generation::Client as progenitor_client::ClientInfo<()>>::api_version()
 }

@@ -116,12 +116,15 @@ pub async fn page_generation(target: &Target) -> Outcome {
             format!("brandScore {} is outside 0..=10", score.brand_score)
         })
         .and_then(|()| {
-            ensure((score.brand_score - complete.brand_score).abs() < 0.01, || {
-                format!(
-                    "the site's brand score {} differs from the complete event's {}",
-                    score.brand_score, complete.brand_score
-                )
-            })
+            ensure(
+                (score.brand_score - complete.brand_score).abs() < 0.01,
+                || {
+                    format!(
+                        "the site's brand score {} differs from the complete event's {}",
+                        score.brand_score, complete.brand_score
+                    )
+                },
+            )
         }),
     )
 }
@@ -221,12 +224,15 @@ async fn fetch_svg(api: &Api, url: &str) -> Outcome {
     ensure(content_type.starts_with("image/svg+xml"), || {
         format!("GET {url} is `{content_type}`, expected image/svg+xml")
     })?;
-    ensure(body.contains("<svg") && body.trim_end().ends_with("</svg>"), || {
-        format!(
-            "GET {url} is not an SVG document: {}",
-            sb_runtime::request::preview(body.as_bytes())
-        )
-    })
+    ensure(
+        body.contains("<svg") && body.trim_end().ends_with("</svg>"),
+        || {
+            format!(
+                "GET {url} is not an SVG document: {}",
+                sb_runtime::request::preview(body.as_bytes())
+            )
+        },
+    )
 }
 
 /// Validation and deployment: validateSite(test-site-id) scores >= 8 -> createDeployment
@@ -251,7 +257,10 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
         "step 2 (createDeployment)",
         deploy(&api, DEPLOYABLE_SITE).await,
     )?;
-    let deployment = at_step("step 2 (createDeployment)", deployment.map_err(Failure::new))?;
+    let deployment = at_step(
+        "step 2 (createDeployment)",
+        deployment.map_err(Failure::new),
+    )?;
     at_step(
         "step 3 (getDeployment)",
         await_deployment(&api, &deployment).await,
@@ -264,7 +273,9 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
     at_step(
         "step 4 (validateSite low-score-site)",
         ensure(low < DEPLOY_THRESHOLD, || {
-            format!("{LOW_SCORE_SITE} scores {low}; the scenario needs a site below {DEPLOY_THRESHOLD}")
+            format!(
+                "{LOW_SCORE_SITE} scores {low}; the scenario needs a site below {DEPLOY_THRESHOLD}"
+            )
         }),
     )?;
     match at_step(
@@ -368,7 +379,10 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
             .into_inner();
         let previous = *seen.last().expect("seen starts non-empty");
         ensure(rank(current.status) >= rank(previous), || {
-            format!("the deployment went back from {previous} to {}", current.status)
+            format!(
+                "the deployment went back from {previous} to {}",
+                current.status
+            )
         })?;
         if current.status != previous {
             seen.push(current.status);
@@ -406,9 +420,16 @@ pub async fn version_history(target: &Target) -> Outcome {
     let api = Api::new(target)?;
     let first = at_step(
         "step 1 (generatePage, new site)",
-        generate(&api, &stream::page_request("Create a landing page for a bakery")?).await,
+        generate(
+            &api,
+            &stream::page_request("Create a landing page for a bakery")?,
+        )
+        .await,
     )?;
-    let first = at_step("step 1 (generatePage, new site)", first.expect_complete().cloned())?;
+    let first = at_step(
+        "step 1 (generatePage, new site)",
+        first.expect_complete().cloned(),
+    )?;
     let site = first.site_id.to_string();
     let second_request = gt::GenerationRequest {
         site_id: Some(typed(&site, "siteId")?),
@@ -425,7 +446,10 @@ pub async fn version_history(target: &Target) -> Outcome {
     at_step(
         "step 2 (generatePage with siteId)",
         ensure(*second.site_id == site, || {
-            format!("the second generation went to site {}, not {site}", *second.site_id)
+            format!(
+                "the second generation went to site {}, not {site}",
+                *second.site_id
+            )
         })
         .and_then(|()| {
             ensure(second.version_id != first.version_id, || {
@@ -440,7 +464,11 @@ pub async fn version_history(target: &Target) -> Outcome {
         "step 3 (listVersions)",
         expect_versions(&list, &[&v2, &v1], &v2),
     )?;
-    let generations: Vec<&str> = list.versions.iter().map(|v| v.generation_id.as_str()).collect();
+    let generations: Vec<&str> = list
+        .versions
+        .iter()
+        .map(|v| v.generation_id.as_str())
+        .collect();
     at_step(
         "step 3 (listVersions)",
         ensure(
@@ -467,7 +495,10 @@ pub async fn version_history(target: &Target) -> Outcome {
         expect_versions(&restored, &[&v2, &v1], &v1),
     )?;
     let list = at_step("step 5 (listVersions)", list_versions(&api, &site).await)?;
-    at_step("step 5 (listVersions)", expect_versions(&list, &[&v2, &v1], &v1))?;
+    at_step(
+        "step 5 (listVersions)",
+        expect_versions(&list, &[&v2, &v1], &v1),
+    )?;
 
     let version = at_step(
         "step 6 (getVersion)",
@@ -489,10 +520,17 @@ pub async fn version_history(target: &Target) -> Outcome {
         })
         .and_then(|()| {
             ensure(*version.generation_id == *first.generation_id, || {
-                format!("version {v1} belongs to generation {}", *version.generation_id)
+                format!(
+                    "version {v1} belongs to generation {}",
+                    *version.generation_id
+                )
             })
         })
-        .and_then(|()| ensure(!version.html.is_empty(), || format!("version {v1} has no html"))),
+        .and_then(|()| {
+            ensure(!version.html.is_empty(), || {
+                format!("version {v1} has no html")
+            })
+        }),
     )
 }
 
@@ -510,11 +548,19 @@ async fn list_versions(api: &Api, site: &str) -> Result<gt::VersionList, Failure
 /// The list holds exactly `expected` (newest first), numbered downwards, and only
 /// `current` is current.
 fn expect_versions(list: &gt::VersionList, expected: &[&str], current: &str) -> Outcome {
-    let ids: Vec<&str> = list.versions.iter().map(|v| v.version_id.as_str()).collect();
+    let ids: Vec<&str> = list
+        .versions
+        .iter()
+        .map(|v| v.version_id.as_str())
+        .collect();
     ensure(ids == expected, || {
         format!("versions are {ids:?}, expected {expected:?} (newest first)")
     })?;
-    let numbers: Vec<u64> = list.versions.iter().map(|v| v.version_number.get()).collect();
+    let numbers: Vec<u64> = list
+        .versions
+        .iter()
+        .map(|v| v.version_number.get())
+        .collect();
     ensure(numbers.windows(2).all(|w| w[0] > w[1]), || {
         format!("version numbers {numbers:?} are not newest first")
     })?;

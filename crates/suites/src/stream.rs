@@ -154,7 +154,13 @@ fn media_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
 }
 
 fn kind_of(data: &str) -> Option<String> {
@@ -332,7 +338,10 @@ mod tests {
     #[test]
     fn decodes_each_documented_type_and_names_the_rest() {
         let progress = decode(r#"{"type":"progress","progress":0,"stage":"queued","message":""}"#);
-        assert!(matches!(progress, Ok(gt::GenerationEvent::ProgressEvent(_))));
+        assert!(matches!(
+            progress,
+            Ok(gt::GenerationEvent::ProgressEvent(_))
+        ));
         let chunk = decode(r#"{"type":"chunk","content":"<html>"}"#);
         assert!(matches!(chunk, Ok(gt::GenerationEvent::ChunkEvent(_))));
         let error = decode(r#"{"type":"error","code":"X","message":"y"}"#);

@@ -39,9 +39,13 @@ pub async fn sse_format(target: &Target) -> Outcome {
     let (_, recorded) = generate(target, SIMPLE_PROMPT).await?;
     recorded.is_event_stream()?;
     if let Some(line) = recorded.stray_lines.first() {
-        return Err(Failure::new(format!("a line that is not an SSE field: `{line}`")));
+        return Err(Failure::new(format!(
+            "a line that is not an SSE field: `{line}`"
+        )));
     }
-    ensure(!recorded.events.is_empty(), || "the stream holds no event".into())?;
+    ensure(!recorded.events.is_empty(), || {
+        "the stream holds no event".into()
+    })?;
     recorded.all_typed()?;
     let ctx = Ctx::new(
         target,
@@ -70,17 +74,27 @@ pub async fn progress_events(target: &Target) -> Outcome {
     recorded.ended_cleanly()?;
     recorded.all_typed()?;
     let values = recorded.progress();
-    ensure(!values.is_empty(), || "no progress event was received".into())?;
+    ensure(!values.is_empty(), || {
+        "no progress event was received".into()
+    })?;
     ensure(
         recorded.events[0].kind.as_deref() == Some("progress"),
-        || format!("the first event is not a progress event: {}", recorded.events[0].data),
+        || {
+            format!(
+                "the first event is not a progress event: {}",
+                recorded.events[0].data
+            )
+        },
     )?;
     ensure(values[0] == 0, || {
         format!("the first progress is {}, not 0", values[0])
     })?;
     for pair in values.windows(2) {
         ensure(pair[1] >= pair[0], || {
-            format!("progress decreased from {} to {} ({values:?})", pair[0], pair[1])
+            format!(
+                "progress decreased from {} to {} ({values:?})",
+                pair[0], pair[1]
+            )
         })?;
     }
     ensure(values.iter().all(|v| (0..=100).contains(v)), || {
@@ -165,10 +179,16 @@ pub async fn complete_event(target: &Target) -> Outcome {
     })?;
     let complete: &gt::CompleteEvent = match &last.typed {
         Ok(gt::GenerationEvent::CompleteEvent(c)) => c,
-        Ok(other) => return Err(Failure::new(format!("the complete event decoded as {other:?}"))),
+        Ok(other) => {
+            return Err(Failure::new(format!(
+                "the complete event decoded as {other:?}"
+            )));
+        }
         Err(e) => return Err(Failure::new(format!("the complete event {e}"))),
     };
-    ensure(!recorded.chunks().is_empty(), || "no chunk before complete".into())?;
+    ensure(!recorded.chunks().is_empty(), || {
+        "no chunk before complete".into()
+    })?;
     let score = complete.brand_score;
     ensure(score.is_finite() && (0.0..=10.0).contains(&score), || {
         format!("the complete event's brandScore {score} is outside 0..=10")
@@ -198,11 +218,14 @@ pub async fn error_event(target: &Target) -> Outcome {
         format!("an empty prompt streamed {kinds:?}, expected a single `error` event")
     })?;
     match &recorded.events[0].typed {
-        Ok(gt::GenerationEvent::ErrorEvent(e)) => ensure(
-            !e.code.is_empty() && !e.message.is_empty(),
-            || "the error event has an empty code or message".into(),
-        ),
-        Ok(other) => Err(Failure::new(format!("the error event decoded as {other:?}"))),
+        Ok(gt::GenerationEvent::ErrorEvent(e)) => {
+            ensure(!e.code.is_empty() && !e.message.is_empty(), || {
+                "the error event has an empty code or message".into()
+            })
+        }
+        Ok(other) => Err(Failure::new(format!(
+            "the error event decoded as {other:?}"
+        ))),
         Err(e) => Err(Failure::new(format!("the error event {e}"))),
     }
 }

@@ -66,7 +66,9 @@ fn a_file_that_is_not_a_spec_is_an_error_naming_it() {
     assert!(error.contains("notes.yaml"), "{error}");
     assert!(error.contains("not an OpenAPI 3 document"), "{error}");
     let missing = dir.join("missing.yaml");
-    let error = sb_diff::diff_files(&missing, &file).unwrap_err().to_string();
+    let error = sb_diff::diff_files(&missing, &file)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("missing.yaml"), "{error}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -84,7 +84,11 @@ fn dropped_body_field_is_missing() {
     let sent = check_with("generation", |d| {
         remove(d, "/components/schemas/BrandAssets/properties/logo");
     });
-    find(&sent, FindingKind::Missing, "sends body field `brandAssets.logo`");
+    find(
+        &sent,
+        FindingKind::Missing,
+        "sends body field `brandAssets.logo`",
+    );
 }
 
 #[test]
@@ -105,7 +109,10 @@ fn moved_operation_is_changed() {
         paths.insert("/sites/{siteId}/validation".to_string(), item);
     });
     let f = find(&findings, FindingKind::Changed, "operation `validateSite`");
-    assert!(f.message.contains("GET /sites/{siteId}/validation"), "{f:?}");
+    assert!(
+        f.message.contains("GET /sites/{siteId}/validation"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -116,8 +123,15 @@ fn read_field_made_optional_is_changed() {
             .unwrap()
             .retain(|v| v != "status");
     });
-    let f = find(&findings, FindingKind::Changed, "reads 200 body field `status`");
-    assert_eq!(f.pointer, "/components/schemas/Generation/properties/status");
+    let f = find(
+        &findings,
+        FindingKind::Changed,
+        "reads 200 body field `status`",
+    );
+    assert_eq!(
+        f.pointer,
+        "/components/schemas/Generation/properties/status"
+    );
     assert!(f.message.contains("optional"), "{f:?}");
 }
 
@@ -162,18 +176,32 @@ fn header_and_auth_that_the_spec_drops_are_missing() {
         remove(d, "/paths/~1sites~1{siteId}~1validate/get/parameters/1");
         at(d, "/paths/~1sites~1{siteId}~1validate/get")["security"] = json!([]);
     });
-    find(&findings, FindingKind::Missing, "sends header `X-Tenant-Id`");
-    find(&findings, FindingKind::Missing, "sends header `Authorization`");
+    find(
+        &findings,
+        FindingKind::Missing,
+        "sends header `X-Tenant-Id`",
+    );
+    find(
+        &findings,
+        FindingKind::Missing,
+        "sends header `Authorization`",
+    );
 }
 
 #[test]
 fn read_status_removed_is_reported() {
     let only_range = check_with("generation", |d| {
-        remove(d, "/paths/~1sites~1{tenantId}~1generation/post/responses/401");
+        remove(
+            d,
+            "/paths/~1sites~1{tenantId}~1generation/post/responses/401",
+        );
     });
     find(&only_range, FindingKind::Changed, "reads status 401");
     let gone = check_with("validation", |d| {
-        remove(d, "/paths/~1sites~1{tenantId}~1deployments/post/responses/202");
+        remove(
+            d,
+            "/paths/~1sites~1{tenantId}~1deployments/post/responses/202",
+        );
     });
     find(&gone, FindingKind::Missing, "reads status 202");
 }
@@ -182,7 +210,10 @@ fn read_status_removed_is_reported() {
 fn event_type_removed_is_missing() {
     let findings = check_with("generation", |d| {
         remove(d, "/components/schemas/GenerationEvent/oneOf/3");
-        remove(d, "/components/schemas/GenerationEvent/discriminator/mapping/error");
+        remove(
+            d,
+            "/components/schemas/GenerationEvent/discriminator/mapping/error",
+        );
     });
     find(&findings, FindingKind::Missing, "reads event `error`");
 }
@@ -192,7 +223,11 @@ fn cors_path_removed_is_missing() {
     let findings = check_with("generation", |d| {
         remove(d, "/paths/~1sites~1{tenantId}~1generation");
     });
-    let f = find(&findings, FindingKind::Missing, "path `/sites/{tenantId}/generation`");
+    let f = find(
+        &findings,
+        FindingKind::Missing,
+        "path `/sites/{tenantId}/generation`",
+    );
     assert_eq!(f.use_name, "cors /sites/{tenantId}/generation");
 }
 

@@ -55,11 +55,16 @@ async fn get_thing(State(stub): State<Stub>, headers: HeaderMap) -> Response {
     if stub.hang.load(Ordering::SeqCst) {
         std::future::pending::<()>().await;
     }
-    let authorised = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    let authorised = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
         == Some("Bearer tok")
         && headers.get("x-tenant-id").and_then(|v| v.to_str().ok()) == Some("tenant");
     if !authorised {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"code": "UNAUTHORIZED"})))
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"code": "UNAUTHORIZED"})),
+        )
             .into_response();
     }
     let body = if stub.broken.load(Ordering::SeqCst) {
@@ -144,14 +149,18 @@ async fn a_provider_that_drops_fields_events_and_headers_fails() {
     assert_eq!(
         items,
         [
-            (FindingKind::Missing, "reads 200 body field `score`"),
             (FindingKind::Changed, "reads 200 body field `items[].url`"),
+            (FindingKind::Missing, "reads 200 body field `score`"),
             (FindingKind::Missing, "reads event `done`"),
             (FindingKind::Missing, "header `Access-Control-Allow-Origin`"),
         ],
         "{findings:#?}"
     );
-    assert!(findings[0].pointer.starts_with("(live) GET http://127.0.0.1:"));
+    assert!(
+        findings[0]
+            .pointer
+            .starts_with("(live) GET http://127.0.0.1:")
+    );
 }
 
 #[tokio::test]

@@ -34,7 +34,10 @@ fn colour_only_when_asked() {
 
 #[test]
 fn no_changes_reads_as_such() {
-    assert_eq!(render(&[], Format::Text { color: false }), "no API changes\n");
+    assert_eq!(
+        render(&[], Format::Text { color: false }),
+        "no API changes\n"
+    );
     assert!(render(&[], Format::Markdown).contains("No API changes."));
     let json: serde_json::Value = serde_json::from_str(&render(&[], Format::Json)).unwrap();
     assert_eq!(json["summary"]["breaking"], 0);

@@ -90,8 +90,12 @@ fn component_edit_behind_refs_is_found_in_the_request() {
         "/components/schemas/HexColor/pattern",
     );
     assert!(
-        change.message.contains("request field `brandAssets.primaryColor`")
-            || change.message.contains("request field `brandAssets.secondaryColor`"),
+        change
+            .message
+            .contains("request field `brandAssets.primaryColor`")
+            || change
+                .message
+                .contains("request field `brandAssets.secondaryColor`"),
         "{change:?}"
     );
     assert_eq!(change.operation_id.as_deref(), Some("generatePage"));
@@ -107,7 +111,10 @@ fn component_edit_behind_refs_is_found_in_the_request() {
 fn error_event_removed_from_the_stream_is_breaking() {
     let (changes, back) = edited("generation", |d| {
         remove(d, "/components/schemas/GenerationEvent/oneOf/3");
-        remove(d, "/components/schemas/GenerationEvent/discriminator/mapping/error");
+        remove(
+            d,
+            "/components/schemas/GenerationEvent/discriminator/mapping/error",
+        );
     });
     let change = expect(
         &changes,

@@ -55,7 +55,12 @@ pub async fn get_logo_image(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let mut size = at::GetLogoImageSize::Full;
-    for pair in query.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if key == "size" {
             size = value.parse().map_err(|_| {
@@ -77,8 +82,9 @@ pub async fn get_logo_image(
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response.headers_mut().insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     Ok(response)
 }

@@ -21,7 +21,11 @@ use crate::validate;
 /// Smallest brand score that may deploy.
 pub const DEPLOY_THRESHOLD: f64 = 8.0;
 
-fn status_at(d: &DeploymentRow, now: DateTime<Utc>, stuck: bool) -> (vt::DeploymentStatus, DateTime<Utc>) {
+fn status_at(
+    d: &DeploymentRow,
+    now: DateTime<Utc>,
+    stuck: bool,
+) -> (vt::DeploymentStatus, DateTime<Utc>) {
     if stuck {
         return (vt::DeploymentStatus::Pending, d.created_at);
     }
@@ -96,7 +100,10 @@ pub async fn create_deployment(
         id: format!("dep-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
         tenant: caller.tenant.clone(),
         site_id: site.id.clone(),
-        url: format!("https://{environment}.sites.kimmyai.io/{}/{}/", caller.tenant, site.id),
+        url: format!(
+            "https://{environment}.sites.kimmyai.io/{}/{}/",
+            caller.tenant, site.id
+        ),
         environment,
         created_at: Utc::now(),
         step_ms: state.config.deployment_step.as_millis() as i64,
@@ -115,7 +122,9 @@ pub async fn get_deployment(
     let row = state
         .store
         .deployment(&deployment_id, visible_to(&state, &caller))?
-        .ok_or_else(|| ApiError::not_found(format!("no deployment `{deployment_id}` for this tenant")))?;
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no deployment `{deployment_id}` for this tenant"))
+        })?;
     render(&state, &row, StatusCode::OK)
 }
 
@@ -139,6 +148,9 @@ mod tests {
         assert_eq!(at(0), vt::DeploymentStatus::Pending);
         assert_eq!(at(150), vt::DeploymentStatus::InProgress);
         assert_eq!(at(250), vt::DeploymentStatus::Succeeded);
-        assert_eq!(status_at(&d, created + TimeDelta::seconds(9), true).0, vt::DeploymentStatus::Pending);
+        assert_eq!(
+            status_at(&d, created + TimeDelta::seconds(9), true).0,
+            vt::DeploymentStatus::Pending
+        );
     }
 }

@@ -128,7 +128,9 @@ pub async fn generate_page(
 
 fn stream_response(state: &Shared, rx: mpsc::Receiver<Bytes>) -> Response {
     let stream = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (Ok::<_, Infallible>(chunk), rx))
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, Infallible>(chunk), rx))
     });
     let mut response = Response::new(Body::from_stream(stream));
     let content_type = if state.fault(Fault::SseWrongContentType) {
@@ -151,13 +153,16 @@ fn frame(event: &Value) -> Bytes {
 
 fn error_event(code: &str, message: &str) -> Value {
     let event = gt::ErrorEvent {
-        code: code.parse().unwrap_or_else(|_| "ERROR".parse().expect("non-empty")),
+        code: code
+            .parse()
+            .unwrap_or_else(|_| "ERROR".parse().expect("non-empty")),
         message: message
             .parse()
             .unwrap_or_else(|_| "generation failed".parse().expect("non-empty")),
         type_: gt::ErrorEventType::Error,
     };
-    serde_json::to_value(event).unwrap_or_else(|_| json!({"type": "error", "code": code, "message": message}))
+    serde_json::to_value(event)
+        .unwrap_or_else(|_| json!({"type": "error", "code": code, "message": message}))
 }
 
 /// A 200 stream holding one `error` event: the answer to bad input.
@@ -173,7 +178,9 @@ fn progress(progress: i64, stage: &str, message: &str) -> Value {
     let event = gt::ProgressEvent {
         message: message.to_owned(),
         progress,
-        stage: stage.parse().unwrap_or_else(|_| "working".parse().expect("non-empty")),
+        stage: stage
+            .parse()
+            .unwrap_or_else(|_| "working".parse().expect("non-empty")),
         type_: gt::ProgressEventType::Progress,
     };
     serde_json::to_value(event).unwrap_or(Value::Null)
@@ -248,7 +255,10 @@ async fn run(state: Shared, job: Job, tx: mpsc::Sender<Bytes>) {
     let outcome = stream(&state, &job, &mut sender).await;
     let mark_failed = |why: &str| {
         tracing::info!(generation = %job.generation_id, why, "generation failed");
-        if let Err(e) = state.store.set_generation_status(&job.generation_id, "FAILED") {
+        if let Err(e) = state
+            .store
+            .set_generation_status(&job.generation_id, "FAILED")
+        {
             tracing::error!(generation = %job.generation_id, error = %e, "could not mark the generation FAILED");
         }
     };
@@ -258,7 +268,10 @@ async fn run(state: Shared, job: Job, tx: mpsc::Sender<Bytes>) {
         Err(Stop::Disconnected) => mark_failed("the client disconnected"),
         Err(Stop::ShuttingDown) => {
             mark_failed("the provider is shutting down");
-            let event = error_event("UNAVAILABLE", "the provider is shutting down; retry the generation");
+            let event = error_event(
+                "UNAVAILABLE",
+                "the provider is shutting down; retry the generation",
+            );
             let _ = sender.tx.try_send(frame(&event));
         }
     }
@@ -267,8 +280,13 @@ async fn run(state: Shared, job: Job, tx: mpsc::Sender<Bytes>) {
 async fn stream(state: &Shared, job: &Job, s: &mut Sender) -> Result<(), Stop> {
     let pacing = state.config.pacing;
     let started = Instant::now();
-    let first = if state.fault(Fault::SseProgressNotZero) { 10 } else { 0 };
-    s.send(&progress(first, "queued", "generation accepted")).await?;
+    let first = if state.fault(Fault::SseProgressNotZero) {
+        10
+    } else {
+        0
+    };
+    s.send(&progress(first, "queued", "generation accepted"))
+        .await?;
     state
         .store
         .set_generation_status(&job.generation_id, "IN_PROGRESS")
@@ -279,8 +297,12 @@ async fn stream(state: &Shared, job: &Job, s: &mut Sender) -> Result<(), Stop> {
     let include_logo = !state.fault(Fault::LogoNotInPage);
     let chunks = page::render(&job.prompt, job.template, &job.brand, include_logo);
     let html = chunks.concat();
-    s.send(&progress(5, "composing", &format!("laying out the {} template", job.template.name)))
-        .await?;
+    s.send(&progress(
+        5,
+        "composing",
+        &format!("laying out the {} template", job.template.name),
+    ))
+    .await?;
     let first_delay = if state.fault(Fault::SseSlowFirstChunk) {
         Duration::from_millis(2500)
     } else {
@@ -303,23 +325,41 @@ async fn stream(state: &Shared, job: &Job, s: &mut Sender) -> Result<(), Stop> {
         }
         s.send(&chunk(content)).await?;
         if i == 0 && state.fault(Fault::SseInvalidJson) {
-            s.send_raw(Bytes::from_static(b"data: {\"type\":\"chunk\",\"content\":\n\n")).await?;
+            s.send_raw(Bytes::from_static(
+                b"data: {\"type\":\"chunk\",\"content\":\n\n",
+            ))
+            .await?;
         }
         if i == 0 && state.fault(Fault::SseUnknownType) {
-            s.send(&json!({"type": "thinking", "message": "considering the layout"})).await?;
+            s.send(&json!({"type": "thinking", "message": "considering the layout"}))
+                .await?;
         }
         let pct = 10 + 80 * (i as i64 + 1) / n;
         if last_progress.elapsed() >= pacing.progress_interval && pct > reported {
-            s.send(&progress(pct, "writing", &format!("wrote section {} of {n}", i + 1)))
-                .await?;
+            s.send(&progress(
+                pct,
+                "writing",
+                &format!("wrote section {} of {n}", i + 1),
+            ))
+            .await?;
             reported = pct;
             last_progress = Instant::now();
         }
     }
     if state.fault(Fault::SseProgressDecreases) {
-        s.send(&progress(reported.min(50) / 2, "writing", "rewriting a section")).await?;
+        s.send(&progress(
+            reported.min(50) / 2,
+            "writing",
+            "rewriting a section",
+        ))
+        .await?;
     }
-    s.send(&progress(95, "scoring", "scoring the page against the brand")).await?;
+    s.send(&progress(
+        95,
+        "scoring",
+        "scoring the page against the brand",
+    ))
+    .await?;
     let analysis = analyse(&html, &job.brand);
     let completion = Completion {
         generation_id: &job.generation_id,
@@ -339,7 +379,12 @@ async fn stream(state: &Shared, job: &Job, s: &mut Sender) -> Result<(), Stop> {
         Ok(version_id) => version_id,
         Err(e) => {
             tracing::error!(error = %e, generation = %job.generation_id, "could not store the generation");
-            let _ = s.send(&error_event("INTERNAL", "the generation could not be stored")).await;
+            let _ = s
+                .send(&error_event(
+                    "INTERNAL",
+                    "the generation could not be stored",
+                ))
+                .await;
             return Err(Stop::Disconnected);
         }
     };
@@ -387,7 +432,9 @@ pub async fn get_generation(
     let row = state
         .store
         .generation(&generation_id, visible_to(&state, &caller))?
-        .ok_or_else(|| ApiError::not_found(format!("no generation `{generation_id}` for this tenant")))?;
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no generation `{generation_id}` for this tenant"))
+        })?;
     let status: gt::GenerationStatus = row.status.parse().map_err(ApiError::internal)?;
     let body = gt::Generation {
         brand_score: row.brand_score,

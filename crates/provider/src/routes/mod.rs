@@ -30,15 +30,27 @@ pub fn router(state: Shared) -> Router {
     // `{id}` (a tenant or a site, depending on the operation) and the second is `{sub}`.
     let api = Router::new()
         .route("/sites/{id}/generation", post(generation::generate_page))
-        .route("/sites/{id}/generation/{sub}", get(generation::get_generation))
+        .route(
+            "/sites/{id}/generation/{sub}",
+            get(generation::get_generation),
+        )
         .route("/sites/{id}/templates", get(generation::list_templates))
         .route("/sites/{id}/versions", get(versions::list_versions))
         .route("/sites/{id}/versions/{sub}", get(versions::get_version))
-        .route("/sites/{id}/versions/{sub}/restore", post(versions::restore_version))
+        .route(
+            "/sites/{id}/versions/{sub}/restore",
+            post(versions::restore_version),
+        )
         .route("/sites/{id}/validate", get(validation::validate_site))
         .route("/sites/{id}/brand-score", get(validation::get_brand_score))
-        .route("/sites/{id}/deployments", post(deployments::create_deployment))
-        .route("/sites/{id}/deployments/{sub}", get(deployments::get_deployment))
+        .route(
+            "/sites/{id}/deployments",
+            post(deployments::create_deployment),
+        )
+        .route(
+            "/sites/{id}/deployments/{sub}",
+            get(deployments::get_deployment),
+        )
         .route("/agents/logo", post(agents::generate_logo))
         .route("/agents/logos/{sub}", get(agents::get_logo_image));
     Router::new()
@@ -56,7 +68,11 @@ async fn fallback(method: Method, uri: Uri) -> ApiError {
 
 /// Authenticates (401) and checks the tenant (403): the `X-Tenant-Id` header must be present
 /// and equal the token's tenant, and so must the path tenant when the operation has one.
-pub fn authorize(state: &AppState, headers: &HeaderMap, path_tenant: Option<&str>) -> Result<Caller, ApiError> {
+pub fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    path_tenant: Option<&str>,
+) -> Result<Caller, ApiError> {
     let caller = state.verifier.authenticate(headers, &state.config.faults)?;
     if state.fault(Fault::IgnoreTenantMismatch) {
         return Ok(caller);
@@ -67,7 +83,11 @@ pub fn authorize(state: &AppState, headers: &HeaderMap, path_tenant: Option<&str
                 "missing X-Tenant-Id header; send the token's tenant",
             ));
         }
-        Some(Err(_)) => return Err(ApiError::forbidden("the X-Tenant-Id header is not visible ASCII")),
+        Some(Err(_)) => {
+            return Err(ApiError::forbidden(
+                "the X-Tenant-Id header is not visible ASCII",
+            ));
+        }
         Some(Ok(h)) => h,
     };
     if header != caller.tenant {
@@ -92,7 +112,11 @@ pub fn visible_to<'a>(state: &AppState, caller: &'a Caller) -> Option<&'a str> {
 
 /// Reads a JSON request body: 413 over the limit, 415 for another media type, 400 when it
 /// is not JSON.
-pub async fn read_json(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
+pub async fn read_json(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Value, ApiError> {
     let limit = state.config.body_limit;
     let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError::new(
@@ -105,8 +129,15 @@ pub async fn read_json(state: &AppState, headers: &HeaderMap, body: Body) -> Res
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence != "application/json" && !(essence.starts_with("application/") && essence.ends_with("+json")) {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json"
+        && !(essence.starts_with("application/") && essence.ends_with("+json"))
+    {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "UNSUPPORTED_MEDIA_TYPE",

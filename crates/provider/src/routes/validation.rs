@@ -13,7 +13,11 @@ use crate::fault::Fault;
 use crate::store::SiteRow;
 
 /// The analysis of a site's current version, or 404.
-pub fn analyse_site(state: &Shared, tenant: Option<&str>, site_id: &str) -> Result<(SiteRow, Analysis), ApiError> {
+pub fn analyse_site(
+    state: &Shared,
+    tenant: Option<&str>,
+    site_id: &str,
+) -> Result<(SiteRow, Analysis), ApiError> {
     let site = state
         .store
         .site(site_id, tenant)?
@@ -22,10 +26,11 @@ pub fn analyse_site(state: &Shared, tenant: Option<&str>, site_id: &str) -> Resu
         .current_version
         .clone()
         .ok_or_else(|| ApiError::not_found(format!("site `{site_id}` has no version yet")))?;
-    let version = state
-        .store
-        .version(&site.id, &current)?
-        .ok_or_else(|| ApiError::internal(format!("site {site_id} points at missing version {current}")))?;
+    let version = state.store.version(&site.id, &current)?.ok_or_else(|| {
+        ApiError::internal(format!(
+            "site {site_id} points at missing version {current}"
+        ))
+    })?;
     Ok((site, analyse(&version.html, &version.brand)))
 }
 
@@ -77,7 +82,9 @@ pub async fn get_brand_score(
     let caller = authorize(&state, &headers, None)?;
     let (site, analysis) = analyse_site(&state, visible_to(&state, &caller), &site_id)?;
     if state.fault(Fault::BrandScoreMissingSite) && site.origin == "generation" {
-        return Err(ApiError::not_found(format!("no site `{site_id}` for this tenant")));
+        return Err(ApiError::not_found(format!(
+            "no site `{site_id}` for this tenant"
+        )));
     }
     let body = vt::BrandScore {
         brand_score: analysis.brand_score,

@@ -74,10 +74,9 @@ pub async fn get_version(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let site = site(&state, &headers, &site_id)?;
-    let v = state
-        .store
-        .version(&site.id, &version_id)?
-        .ok_or_else(|| ApiError::not_found(format!("no version `{version_id}` of site `{site_id}`")))?;
+    let v = state.store.version(&site.id, &version_id)?.ok_or_else(|| {
+        ApiError::not_found(format!("no version `{version_id}` of site `{site_id}`"))
+    })?;
     let current = site.current_version.as_deref() == Some(v.version_id.as_str());
     let s = summary(&v, current)?;
     let body = gt::SiteVersion {
@@ -100,10 +99,9 @@ pub async fn restore_version(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let mut site = site(&state, &headers, &site_id)?;
-    let v = state
-        .store
-        .version(&site.id, &version_id)?
-        .ok_or_else(|| ApiError::not_found(format!("no version `{version_id}` of site `{site_id}`")))?;
+    let v = state.store.version(&site.id, &version_id)?.ok_or_else(|| {
+        ApiError::not_found(format!("no version `{version_id}` of site `{site_id}`"))
+    })?;
     if !state.fault(Fault::RestoreNoop) {
         state.store.set_current_version(&site.id, &v.version_id)?;
         site.current_version = Some(v.version_id);

@@ -11,7 +11,10 @@ async fn preflight(ctx: &Ctx, origin: &str) -> Result<reqwest::Response> {
         .request(Method::OPTIONS, ctx.url("/sites/test-tenant/generation"))
         .header("Origin", origin)
         .header("Access-Control-Request-Method", "POST")
-        .header("Access-Control-Request-Headers", "authorization, content-type, x-tenant-id")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type, x-tenant-id",
+        )
         .send()
         .await?)
 }
@@ -23,7 +26,11 @@ fn header<'a>(r: &'a reqwest::Response, name: &str) -> Option<&'a str> {
 #[tokio::test]
 async fn preflights_from_allowed_origins() -> Result<()> {
     let ctx = start().await?;
-    for origin in ["https://kimmyai.io", "https://app.kimmyai.io", "http://localhost:5173"] {
+    for origin in [
+        "https://kimmyai.io",
+        "https://app.kimmyai.io",
+        "http://localhost:5173",
+    ] {
         let r = preflight(&ctx, origin).await?;
         assert!(r.status().is_success(), "{origin}: {}", r.status());
         assert_eq!(header(&r, "access-control-allow-origin"), Some(origin));
@@ -31,7 +38,9 @@ async fn preflights_from_allowed_origins() -> Result<()> {
         for m in ["GET", "POST", "OPTIONS"] {
             assert!(methods.contains(m), "{methods}");
         }
-        let headers = header(&r, "access-control-allow-headers").unwrap().to_ascii_lowercase();
+        let headers = header(&r, "access-control-allow-headers")
+            .unwrap()
+            .to_ascii_lowercase();
         for h in ["authorization", "content-type", "x-tenant-id", "accept"] {
             assert!(headers.contains(h), "{headers}");
         }
@@ -41,7 +50,12 @@ async fn preflights_from_allowed_origins() -> Result<()> {
         assert!(header(&r, "x-request-id").is_some());
     }
     // The seed's preflight carries only an Origin header.
-    let r = ctx.client.request(Method::OPTIONS, ctx.url("/sites/test-tenant/generation")).header("Origin", "https://kimmyai.io").send().await?;
+    let r = ctx
+        .client
+        .request(Method::OPTIONS, ctx.url("/sites/test-tenant/generation"))
+        .header("Origin", "https://kimmyai.io")
+        .send()
+        .await?;
     assert!(header(&r, "access-control-allow-origin").is_some());
     assert!(header(&r, "access-control-allow-methods").is_some());
     Ok(())
@@ -50,12 +64,26 @@ async fn preflights_from_allowed_origins() -> Result<()> {
 #[tokio::test]
 async fn disallowed_origins_get_no_acao() -> Result<()> {
     let ctx = start().await?;
-    for origin in ["https://evil.example", "https://kimmyai.io.evil.example", "http://kimmyai.io"] {
+    for origin in [
+        "https://evil.example",
+        "https://kimmyai.io.evil.example",
+        "http://kimmyai.io",
+    ] {
         let r = preflight(&ctx, origin).await?;
-        assert!(header(&r, "access-control-allow-origin").is_none(), "{origin}");
-        let r = ctx.get("/sites/test-tenant/templates").header("Origin", origin).send().await?;
+        assert!(
+            header(&r, "access-control-allow-origin").is_none(),
+            "{origin}"
+        );
+        let r = ctx
+            .get("/sites/test-tenant/templates")
+            .header("Origin", origin)
+            .send()
+            .await?;
         assert_eq!(r.status(), 200);
-        assert!(header(&r, "access-control-allow-origin").is_none(), "{origin}");
+        assert!(
+            header(&r, "access-control-allow-origin").is_none(),
+            "{origin}"
+        );
     }
     Ok(())
 }
@@ -63,13 +91,32 @@ async fn disallowed_origins_get_no_acao() -> Result<()> {
 #[tokio::test]
 async fn actual_responses_carry_acao_even_on_errors() -> Result<()> {
     let ctx = start().await?;
-    let r = ctx.get("/sites/test-tenant/templates").header("Origin", "https://app.kimmyai.io").send().await?;
-    assert_eq!(header(&r, "access-control-allow-origin"), Some("https://app.kimmyai.io"));
-    assert!(header(&r, "access-control-expose-headers").unwrap().contains("X-Request-Id"));
+    let r = ctx
+        .get("/sites/test-tenant/templates")
+        .header("Origin", "https://app.kimmyai.io")
+        .send()
+        .await?;
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        Some("https://app.kimmyai.io")
+    );
+    assert!(
+        header(&r, "access-control-expose-headers")
+            .unwrap()
+            .contains("X-Request-Id")
+    );
     assert!(header(&r, "vary").unwrap().contains("Origin"));
-    let r = ctx.client.get(ctx.url("/sites/test-tenant/templates")).header("Origin", "https://app.kimmyai.io").send().await?;
+    let r = ctx
+        .client
+        .get(ctx.url("/sites/test-tenant/templates"))
+        .header("Origin", "https://app.kimmyai.io")
+        .send()
+        .await?;
     assert_eq!(r.status(), 401);
-    assert_eq!(header(&r, "access-control-allow-origin"), Some("https://app.kimmyai.io"));
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        Some("https://app.kimmyai.io")
+    );
     Ok(())
 }
 
@@ -77,9 +124,21 @@ async fn actual_responses_carry_acao_even_on_errors() -> Result<()> {
 async fn cors_faults_change_behaviour() -> Result<()> {
     use sb_provider::Fault::*;
     let ctx = start_faulty(CorsAllowAnyOrigin).await?;
-    assert!(header(&preflight(&ctx, "https://evil.example").await?, "access-control-allow-origin").is_some());
+    assert!(
+        header(
+            &preflight(&ctx, "https://evil.example").await?,
+            "access-control-allow-origin"
+        )
+        .is_some()
+    );
     let ctx = start_faulty(CorsNoAllowMethods).await?;
-    assert!(header(&preflight(&ctx, "https://kimmyai.io").await?, "access-control-allow-methods").is_none());
+    assert!(
+        header(
+            &preflight(&ctx, "https://kimmyai.io").await?,
+            "access-control-allow-methods"
+        )
+        .is_none()
+    );
     let ctx = start_faulty(CorsWildcardWithCredentials).await?;
     let r = preflight(&ctx, "https://kimmyai.io").await?;
     assert_eq!(header(&r, "access-control-allow-origin"), Some("*"));
@@ -88,10 +147,25 @@ async fn cors_faults_change_behaviour() -> Result<()> {
     assert!(header(&preflight(&ctx, "https://kimmyai.io").await?, "vary").is_none());
     let ctx = start_faulty(CorsMissingHeader).await?;
     let r = preflight(&ctx, "https://kimmyai.io").await?;
-    assert!(!header(&r, "access-control-allow-headers").unwrap().to_ascii_lowercase().contains("x-tenant-id"));
+    assert!(
+        !header(&r, "access-control-allow-headers")
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("x-tenant-id")
+    );
     let ctx = start_faulty(CorsNoAcaoOnActual).await?;
-    let r = ctx.get("/sites/test-tenant/templates").header("Origin", "https://kimmyai.io").send().await?;
+    let r = ctx
+        .get("/sites/test-tenant/templates")
+        .header("Origin", "https://kimmyai.io")
+        .send()
+        .await?;
     assert!(header(&r, "access-control-allow-origin").is_none());
-    assert!(header(&preflight(&ctx, "https://kimmyai.io").await?, "access-control-allow-origin").is_some());
+    assert!(
+        header(
+            &preflight(&ctx, "https://kimmyai.io").await?,
+            "access-control-allow-origin"
+        )
+        .is_some()
+    );
     Ok(())
 }

@@ -8,30 +8,60 @@ use reqwest::Method;
 use sb_provider::Fault::{self, *};
 use serde_json::{Value, json};
 
-use crate::support::{start_faulty, start_with, fast_config};
+use crate::support::{fast_config, start_faulty, start_with};
 
 #[tokio::test]
 async fn conformance_faults() -> Result<()> {
     let ctx = start_faulty(MissingRequiredField).await?;
-    let v: Value = ctx.get("/sites/test-site-id/validate").send().await?.json().await?;
+    let v: Value = ctx
+        .get("/sites/test-site-id/validate")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert!(v.get("brandScore").is_none());
     let ctx = start_faulty(WrongContentType).await?;
     let r = ctx.get("/sites/test-tenant/templates").send().await?;
-    assert!(r.headers()["content-type"].to_str()?.starts_with("text/plain"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()?
+            .starts_with("text/plain")
+    );
     let ctx = start_faulty(OutOfRangeValue).await?;
-    let v: Value = ctx.get("/sites/test-site-id/brand-score").send().await?.json().await?;
+    let v: Value = ctx
+        .get("/sites/test-site-id/brand-score")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(v["brandScore"], 11);
     let ctx = start_faulty(WrongSuccessStatus).await?;
-    let r = ctx.post("/sites/test-tenant/deployments", &json!({"siteId": "test-site-id", "environment": "staging"})).send().await?;
+    let r = ctx
+        .post(
+            "/sites/test-tenant/deployments",
+            &json!({"siteId": "test-site-id", "environment": "staging"}),
+        )
+        .send()
+        .await?;
     assert_eq!(r.status(), 200);
     let ctx = start_faulty(MissingRequestId).await?;
     let r = ctx.get("/sites/test-tenant/templates").send().await?;
     assert!(!r.headers().contains_key("x-request-id"));
     let ctx = start_faulty(WrongFieldType).await?;
-    let v: Value = ctx.get("/sites/test-tenant/templates").send().await?.json().await?;
+    let v: Value = ctx
+        .get("/sites/test-tenant/templates")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert!(v["templates"].is_object());
     let ctx = start_faulty(RenamedField).await?;
-    let v: Value = ctx.get("/sites/test-tenant/generation/gen-demo-0001").send().await?.json().await?;
+    let v: Value = ctx
+        .get("/sites/test-tenant/generation/gen-demo-0001")
+        .send()
+        .await?
+        .json()
+        .await?;
     assert!(v.get("status").is_none() && v["state"] == "COMPLETE");
     Ok(())
 }
@@ -47,9 +77,19 @@ async fn error_faults() -> Result<()> {
     let v: Value = ctx.post("/agents/logo", &bad).send().await?.json().await?;
     assert!(v.get("code").is_none() && v.get("message").is_some());
     let ctx = start_faulty(BadJsonAccepted).await?;
-    let r = ctx.authed(Method::POST, "/agents/logo").header("Content-Type", "application/json").body("nope").send().await?;
+    let r = ctx
+        .authed(Method::POST, "/agents/logo")
+        .header("Content-Type", "application/json")
+        .body("nope")
+        .send()
+        .await?;
     assert_eq!(r.status(), 200);
-    let r = ctx.authed(Method::POST, "/sites/test-tenant/deployments").header("Content-Type", "application/json").body("nope").send().await?;
+    let r = ctx
+        .authed(Method::POST, "/sites/test-tenant/deployments")
+        .header("Content-Type", "application/json")
+        .body("nope")
+        .send()
+        .await?;
     assert_eq!(r.status(), 202);
     let ctx = start_faulty(NotFound200).await?;
     let r = ctx.get("/sites/test-tenant/generation/nope").send().await?;
@@ -64,7 +104,10 @@ async fn error_faults() -> Result<()> {
 
 async fn raw_stream(fault: Fault, prompt: &str) -> Result<(String, String)> {
     let ctx = start_faulty(fault).await?;
-    let r = ctx.post("/sites/test-tenant/generation", &json!({"prompt": prompt})).send().await?;
+    let r = ctx
+        .post("/sites/test-tenant/generation", &json!({"prompt": prompt}))
+        .send()
+        .await?;
     let content_type = r.headers()["content-type"].to_str()?.to_owned();
     Ok((content_type, r.text().await?))
 }
@@ -75,12 +118,22 @@ async fn sse_faults() -> Result<()> {
     let (_, t) = raw_stream(SseProgressNotZero, "p").await?;
     assert_eq!(parse(&t)?[0]["progress"], 10);
     let (_, t) = raw_stream(SseProgressDecreases, "p").await?;
-    let progress: Vec<i64> = parse(&t)?.iter().filter(|e| e["type"] == "progress").map(|e| e["progress"].as_i64().unwrap()).collect();
+    let progress: Vec<i64> = parse(&t)?
+        .iter()
+        .filter(|e| e["type"] == "progress")
+        .map(|e| e["progress"].as_i64().unwrap())
+        .collect();
     assert!(progress.windows(2).any(|w| w[1] < w[0]), "{progress:?}");
     let (_, t) = raw_stream(SseNoTerminal, "p").await?;
     assert!(parse(&t)?.iter().all(|e| e["type"] != "complete"));
     let (_, t) = raw_stream(SseTwoTerminals, "p").await?;
-    assert_eq!(parse(&t)?.iter().filter(|e| e["type"] == "complete").count(), 2);
+    assert_eq!(
+        parse(&t)?
+            .iter()
+            .filter(|e| e["type"] == "complete")
+            .count(),
+        2
+    );
     let (_, t) = raw_stream(SseInvalidJson, "p").await?;
     assert!(parse(&t).is_err());
     let (_, t) = raw_stream(SseUnknownType, "p").await?;
@@ -99,7 +152,10 @@ async fn sse_faults() -> Result<()> {
 
     // A stalled stream keeps the connection open: the read times out.
     let ctx = start_faulty(SseStall).await?;
-    let r = ctx.post("/sites/test-tenant/generation", &json!({"prompt": "p"})).send().await?;
+    let r = ctx
+        .post("/sites/test-tenant/generation", &json!({"prompt": "p"}))
+        .send()
+        .await?;
     let read = tokio::time::timeout(Duration::from_millis(500), r.text()).await;
     assert!(read.is_err(), "a stalled stream must not end");
     Ok(())
@@ -109,37 +165,95 @@ async fn sse_faults() -> Result<()> {
 async fn e2e_faults() -> Result<()> {
     let ctx = start_faulty(GenerationNotSaved).await?;
     let events = ctx.generate(&json!({"prompt": "p"})).await?;
-    let id = events.last().unwrap()["generationId"].as_str().unwrap().to_owned();
-    let g: Value = ctx.get(&format!("/sites/test-tenant/generation/{id}")).send().await?.json().await?;
+    let id = events.last().unwrap()["generationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let g: Value = ctx
+        .get(&format!("/sites/test-tenant/generation/{id}"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(g["status"], "IN_PROGRESS");
 
     let ctx = start_faulty(LogoNotInPage).await?;
-    let events = ctx.generate(&json!({"prompt": "p", "brandAssets": {"logo": "https://cdn.example/l.svg"}})).await?;
-    assert!(!events.iter().any(|e| e["content"].as_str().is_some_and(|c| c.contains("cdn.example/l.svg"))));
+    let events = ctx
+        .generate(&json!({"prompt": "p", "brandAssets": {"logo": "https://cdn.example/l.svg"}}))
+        .await?;
+    assert!(!events.iter().any(|e| {
+        e["content"]
+            .as_str()
+            .is_some_and(|c| c.contains("cdn.example/l.svg"))
+    }));
 
     let mut config = fast_config();
     config.faults = [DeploymentStuck].into();
     config.deployment_step = Duration::from_millis(1);
     let ctx = start_with(config).await?;
-    let d: Value = ctx.post("/sites/test-tenant/deployments", &json!({"siteId": "test-site-id", "environment": "staging"})).send().await?.json().await?;
+    let d: Value = ctx
+        .post(
+            "/sites/test-tenant/deployments",
+            &json!({"siteId": "test-site-id", "environment": "staging"}),
+        )
+        .send()
+        .await?
+        .json()
+        .await?;
     tokio::time::sleep(Duration::from_millis(20)).await;
-    let d: Value = ctx.get(&format!("/sites/test-tenant/deployments/{}", d["deploymentId"].as_str().unwrap())).send().await?.json().await?;
+    let d: Value = ctx
+        .get(&format!(
+            "/sites/test-tenant/deployments/{}",
+            d["deploymentId"].as_str().unwrap()
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(d["status"], "PENDING");
 
     let ctx = start_faulty(DeployIgnoresBrandScore).await?;
-    let r = ctx.post("/sites/test-tenant/deployments", &json!({"siteId": "low-score-site", "environment": "staging"})).send().await?;
+    let r = ctx
+        .post(
+            "/sites/test-tenant/deployments",
+            &json!({"siteId": "low-score-site", "environment": "staging"}),
+        )
+        .send()
+        .await?;
     assert_eq!(r.status(), 202);
 
     let ctx = start_faulty(RestoreNoop).await?;
-    let events = ctx.generate(&json!({"prompt": "p", "siteId": "test-site"})).await?;
+    let events = ctx
+        .generate(&json!({"prompt": "p", "siteId": "test-site"}))
+        .await?;
     assert_eq!(events.last().unwrap()["versionId"], "v2");
-    let v: Value = ctx.post("/sites/test-site/versions/v1/restore", &json!({})).send().await?.json().await?;
+    let v: Value = ctx
+        .post("/sites/test-site/versions/v1/restore", &json!({}))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(v["currentVersionId"], "v2");
 
     let ctx = start_faulty(BrandScoreMissingSite).await?;
     let events = ctx.generate(&json!({"prompt": "p"})).await?;
-    let site = events.last().unwrap()["siteId"].as_str().unwrap().to_owned();
-    assert_eq!(ctx.get(&format!("/sites/{site}/brand-score")).send().await?.status(), 404);
-    assert_eq!(ctx.get("/sites/test-site-id/brand-score").send().await?.status(), 200);
+    let site = events.last().unwrap()["siteId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        ctx.get(&format!("/sites/{site}/brand-score"))
+            .send()
+            .await?
+            .status(),
+        404
+    );
+    assert_eq!(
+        ctx.get("/sites/test-site-id/brand-score")
+            .send()
+            .await?
+            .status(),
+        200
+    );
     Ok(())
 }

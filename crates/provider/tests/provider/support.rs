@@ -83,7 +83,10 @@ impl Ctx {
 
     /// Runs a generation and returns its events.
     pub async fn generate(&self, body: &Value) -> Result<Vec<Value>> {
-        let response = self.post("/sites/test-tenant/generation", body).send().await?;
+        let response = self
+            .post("/sites/test-tenant/generation", body)
+            .send()
+            .await?;
         assert_eq!(response.status(), 200);
         sse_events(response).await
     }
@@ -106,14 +109,21 @@ pub fn parse_sse(text: &str) -> Result<Vec<Value>> {
         let Some(data) = block.strip_prefix("data: ") else {
             bail!("event without `data: `: {block:?}");
         };
-        events.push(serde_json::from_str(data).with_context(|| format!("event is not JSON: {data:?}"))?);
+        events.push(
+            serde_json::from_str(data).with_context(|| format!("event is not JSON: {data:?}"))?,
+        );
     }
     Ok(events)
 }
 
 /// Asserts the response is an Error body whose requestId equals the X-Request-Id header.
 pub async fn assert_error(response: Response, status: u16, code: &str) -> Result<Value> {
-    assert_eq!(response.status().as_u16(), status, "status of {}", response.url());
+    assert_eq!(
+        response.status().as_u16(),
+        status,
+        "status of {}",
+        response.url()
+    );
     let request_id = response
         .headers()
         .get("x-request-id")
@@ -129,20 +139,28 @@ pub async fn assert_error(response: Response, status: u16, code: &str) -> Result
     assert_eq!(content_type, "application/json");
     let body: Value = response.json().await?;
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     assert_eq!(body["requestId"], request_id.as_str(), "{body}");
     Ok(body)
 }
 
 /// A fresh SQLite file path under the system temp dir.
 pub fn temp_db(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("sb-provider-{name}-{}.sqlite", uuid::Uuid::new_v4()))
+    std::env::temp_dir().join(format!(
+        "sb-provider-{name}-{}.sqlite",
+        uuid::Uuid::new_v4()
+    ))
 }
 
 /// Ids of the generations with `status`, read straight from a file store.
 pub fn generations_with_status(db: &std::path::Path, status: &str) -> Result<Vec<String>> {
     let conn = rusqlite::Connection::open(db)?;
     let mut stmt = conn.prepare("SELECT id FROM generations WHERE status = ?1 ORDER BY id")?;
-    let ids = stmt.query_map([status], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    let ids = stmt
+        .query_map([status], |row| row.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
     Ok(ids)
 }

@@ -27,7 +27,7 @@ pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Outcome {
         token,
         ..RequestPlan::default()
     };
-    let response = request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?;
+    let response = request::send(ctx, &ctx.http()?, &plan).await?;
     ctx.error_response(&response, &[401])?;
     Ok(())
 }

@@ -22,7 +22,7 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
 
 /// Sends the example request and returns the whole response.
 pub async fn send_positive(ctx: &Ctx<'_>) -> Result<RawResponse, crate::outcome::Failure> {
-    request::send(ctx.target, &ctx.http()?, &ctx.op, &RequestPlan::default()).await
+    request::send(ctx, &ctx.http()?, &RequestPlan::default()).await
 }
 
 /// Fails unless the status is the documented success status.

@@ -32,7 +32,7 @@ fn sent_headers(ctx: &Ctx<'_>) -> Vec<String> {
 }
 
 async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::outcome::Failure> {
-    let url = request::url(ctx.target, &ctx.op, &RequestPlan::default())?;
+    let url = request::url(ctx, &RequestPlan::default())?;
     let client = ctx.http()?;
     let started = std::time::Instant::now();
     let response = client
@@ -143,7 +143,7 @@ pub async fn actual_response(ctx: &Ctx<'_>) -> Outcome {
     let response = if ctx.op.is_sse() {
         super::sse::open(ctx, &plan).await.map(|(head, _)| head)?
     } else {
-        request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?
+        request::send(ctx, &ctx.http()?, &plan).await?
     };
     ctx.documented(&response)?;
     allows_origin(&response, &origin)

@@ -33,7 +33,7 @@ pub async fn bad_input(ctx: &Ctx<'_>, check: Check) -> Outcome {
         let result = if ctx.op.is_sse() {
             super::sse::expect_single_error(ctx, &plan).await
         } else {
-            let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+            let response = request::send(ctx, &client, &plan).await?;
             let expected = ctx.documented_among(&[400, 422]);
             ctx.error_response(&response, &expected).map(|_| ())
         };
@@ -54,7 +54,7 @@ pub async fn unknown_id(ctx: &Ctx<'_>) -> Outcome {
         path_overrides: vec![(name.clone(), value.clone())],
         ..RequestPlan::default()
     };
-    let response = request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?;
+    let response = request::send(ctx, &ctx.http()?, &plan).await?;
     ctx.error_response(&response, &[404])
         .map_err(|e| fail(format!("unknown {name} `{value}`: {}", e.reason)))?;
     Ok(())

@@ -60,11 +60,11 @@ pub fn record(histogram: &mut Histogram<u64>, elapsed: Duration) {
 pub async fn sample(ctx: &Ctx<'_>, samples: usize) -> Result<Latency, crate::outcome::Failure> {
     let client = ctx.http()?;
     let plan = RequestPlan::default();
-    let warmup = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+    let warmup = request::send(ctx, &client, &plan).await?;
     super::conformance::expect_success(ctx, &warmup)?;
     let mut histogram = histogram();
     for _ in 0..samples {
-        let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+        let response = request::send(ctx, &client, &plan).await?;
         super::conformance::expect_success(ctx, &response)?;
         record(&mut histogram, response.elapsed);
     }

@@ -24,7 +24,7 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
         .map_err(|e| fail(e.to_string()))?;
     let mut plan = plan.clone();
     plan.headers.push(("Accept".into(), "text/event-stream".into()));
-    let request = request::build(ctx.target, &client, &ctx.op, &plan)?;
+    let request = request::build(ctx, &client, &plan)?;
     let started = Instant::now();
     let response = client
         .execute(request)

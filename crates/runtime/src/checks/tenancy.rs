@@ -23,7 +23,7 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
     let own = if ctx.op.is_sse() {
         None
     } else {
-        request::send(ctx.target, &client, &ctx.op, &RequestPlan::default())
+        request::send(ctx, &client, &RequestPlan::default())
             .await
             .ok()
             .filter(|r| (200..300).contains(&r.status))
@@ -51,7 +51,7 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
             header_tenant: Some(ctx.target.other_tenant().to_string()),
             ..RequestPlan::default()
         };
-        let response = request::send(ctx.target, &client, &ctx.op, &plan).await?;
+        let response = request::send(ctx, &client, &plan).await?;
         let body = ctx
             .error_response(&response, &expected)
             .map_err(|e| fail(format!("other tenant under /{path_tenant}: {}", e.reason)))?;
@@ -74,7 +74,7 @@ pub async fn header_mismatch(ctx: &Ctx<'_>) -> Outcome {
         header_tenant: Some(ctx.target.other_tenant().to_string()),
         ..RequestPlan::default()
     };
-    let response = request::send(ctx.target, &ctx.http()?, &ctx.op, &plan).await?;
+    let response = request::send(ctx, &ctx.http()?, &plan).await?;
     ctx.error_response(&response, &[403])?;
     Ok(())
 }

@@ -1,0 +1,359 @@
+//! The open-loop load: requests leave on a fixed schedule whether or not earlier ones have
+//! answered, and each latency counts from its INTENDED send time, so a slow server shows
+//! up as latency instead of silently lowering the rate (no coordinated omission).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use progenitor_client::Error as ClientError;
+use sb_runtime::Failure;
+use sb_runtime::checks::perf::{Latency, histogram, record};
+use sitebuilder_contract::validation::types as vt;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::Progress;
+use crate::api::{Api, typed};
+
+/// The operations of the mix, alternating (seed: templates, validate, templates, ...).
+pub const OPERATIONS: [&str; 2] = ["listTemplates", "validateSite"];
+
+/// Shape of the load.
+#[derive(Debug, Clone)]
+pub struct LoadConfig {
+    /// Requests per minute (seed: 100).
+    pub rate_per_min: u32,
+    /// How long requests are sent (seed: 60 s).
+    pub duration: Duration,
+    /// Longest wait for one answer (seed: 5 s); a request that takes longer is an error.
+    pub request_timeout: Duration,
+    /// The site validateSite is asked about (seed: test-site).
+    pub site: String,
+}
+
+impl Default for LoadConfig {
+    fn default() -> Self {
+        LoadConfig {
+            rate_per_min: 100,
+            duration: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(5),
+            site: "test-site".to_string(),
+        }
+    }
+}
+
+impl LoadConfig {
+    /// Fails on a rate or duration that sends nothing.
+    pub fn validate(&self) -> Result<(), Failure> {
+        if self.rate_per_min == 0 {
+            return Err(Failure::new(
+                "the load rate is 0 requests per minute; give --rate 1 or more",
+            ));
+        }
+        if self.planned() == 0 {
+            return Err(Failure::new(format!(
+                "{} requests per minute for {:.1} s sends no request; raise --rate or --duration",
+                self.rate_per_min,
+                self.duration.as_secs_f64()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Gap between two intended sends.
+    pub fn interval(&self) -> Duration {
+        Duration::from_secs_f64(60.0 / f64::from(self.rate_per_min.max(1)))
+    }
+
+    /// Requests the schedule holds.
+    pub fn planned(&self) -> u64 {
+        (self.duration.as_secs_f64() * f64::from(self.rate_per_min) / 60.0).floor() as u64
+    }
+}
+
+/// The latency of one operation of the mix.
+#[derive(Debug, Clone)]
+pub struct OperationLoad {
+    pub operation: String,
+    pub requests: u64,
+    pub errors: u64,
+    /// Successful requests, from their intended send time.
+    pub latency: Option<Latency>,
+}
+
+/// Every number of the load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadResult {
+    pub rate_per_min: u32,
+    pub duration: Duration,
+    pub request_timeout: Duration,
+    /// Requests scheduled and sent.
+    pub requests: u64,
+    /// Requests that failed or timed out.
+    pub errors: u64,
+    /// Failures by kind (`timeout`, `status 500`, ...).
+    pub error_kinds: BTreeMap<String, u64>,
+    /// All successful requests, from their intended send time.
+    pub latency: Option<Latency>,
+    pub per_operation: Vec<OperationLoad>,
+    /// The latest a request left after its intended time (the generator's own lag).
+    pub max_send_lag: Duration,
+    /// From the first intended send until the last answer.
+    pub elapsed: Duration,
+}
+
+impl LoadResult {
+    /// Failed share of the requests.
+    pub fn error_rate(&self) -> f64 {
+        if self.requests == 0 {
+            return 1.0;
+        }
+        self.errors as f64 / self.requests as f64
+    }
+}
+
+struct Answer {
+    operation: usize,
+    latency: Duration,
+    error: Option<String>,
+}
+
+/// Runs the load against `api`.
+pub async fn open_loop(
+    api: Arc<Api>,
+    config: &LoadConfig,
+    progress: Progress<'_>,
+) -> Result<LoadResult, Failure> {
+    config.validate()?;
+    let planned = config.planned();
+    let interval = config.interval();
+    progress(&format!(
+        "load: {planned} requests at {} per minute over {:.0} s (open loop, {} ms apart)",
+        config.rate_per_min,
+        config.duration.as_secs_f64(),
+        interval.as_millis()
+    ));
+    let site: vt::ValidateSiteSiteId = typed(&config.site, "the load test's site")?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Answer>();
+    let start = Instant::now();
+    let mut max_lag = Duration::ZERO;
+    let mut answers = Vec::new();
+    let mut last_report = start;
+    for i in 0..planned {
+        let intended = start + interval * i as u32;
+        tokio::time::sleep_until(intended).await;
+        max_lag = max_lag.max(intended.elapsed());
+        let operation = (i % 2) as usize;
+        let (api, site, tx, timeout) = (
+            api.clone(),
+            site.clone(),
+            tx.clone(),
+            config.request_timeout,
+        );
+        tokio::spawn(async move {
+            let error = match tokio::time::timeout(timeout, send(&api, operation, &site)).await {
+                Ok(result) => result.err(),
+                Err(_) => Some(format!("timeout after {} s", timeout.as_secs_f64())),
+            };
+            let _ = tx.send(Answer {
+                operation,
+                latency: intended.elapsed(),
+                error,
+            });
+        });
+        while let Ok(answer) = rx.try_recv() {
+            answers.push(answer);
+        }
+        if last_report.elapsed() >= Duration::from_secs(10) || i + 1 == planned {
+            last_report = Instant::now();
+            let errors = answers.iter().filter(|a| a.error.is_some()).count();
+            progress(&format!(
+                "load: {}/{planned} sent, {} answered, {errors} errors, {:.1} s",
+                i + 1,
+                answers.len(),
+                start.elapsed().as_secs_f64()
+            ));
+        }
+    }
+    drop(tx);
+    // Every request is bounded by its timeout, so the channel closes soon after that.
+    let drain = config.request_timeout + Duration::from_secs(5);
+    let deadline = Instant::now() + drain;
+    while answers.len() < planned as usize {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(answer)) => answers.push(answer),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let elapsed = start.elapsed();
+    let missing = planned.saturating_sub(answers.len() as u64);
+    let result = summarise(config, planned, &answers, missing, max_lag, elapsed);
+    progress(&format!(
+        "load: {}/{planned} ok, {} errors ({:.1} %), {:.1} s",
+        planned - result.errors,
+        result.errors,
+        result.error_rate() * 100.0,
+        elapsed.as_secs_f64()
+    ));
+    Ok(result)
+}
+
+async fn send(api: &Api, operation: usize, site: &vt::ValidateSiteSiteId) -> Result<(), String> {
+    let tenant = api.tenant_name();
+    if operation == 0 {
+        let tenant_id = typed(tenant, "tenant").map_err(|f| f.reason)?;
+        let header = typed(tenant, "tenant").map_err(|f| f.reason)?;
+        api.generation
+            .list_templates(&tenant_id, &header)
+            .await
+            .map(drop)
+            .map_err(kind)
+    } else {
+        let header = typed(tenant, "tenant").map_err(|f| f.reason)?;
+        api.validation
+            .validate_site(site, &header)
+            .await
+            .map(drop)
+            .map_err(kind)
+    }
+}
+
+fn kind<E>(error: ClientError<E>) -> String {
+    match error {
+        ClientError::ErrorResponse(rv) => format!("status {}", rv.status().as_u16()),
+        ClientError::UnexpectedResponse(r) => format!("status {}", r.status().as_u16()),
+        ClientError::InvalidResponsePayload(..) => "body does not match the spec".into(),
+        ClientError::CommunicationError(_) => "connection error".into(),
+        ClientError::ResponseBodyError(_) => "body read error".into(),
+        _ => "client error".into(),
+    }
+}
+
+fn summarise(
+    config: &LoadConfig,
+    planned: u64,
+    answers: &[Answer],
+    missing: u64,
+    max_send_lag: Duration,
+    elapsed: Duration,
+) -> LoadResult {
+    let mut all = histogram();
+    let mut per_operation: Vec<_> = OPERATIONS
+        .iter()
+        .map(|_| (histogram(), 0u64, 0u64))
+        .collect();
+    let mut error_kinds = BTreeMap::new();
+    for answer in answers {
+        let (ops, requests, errors) = &mut per_operation[answer.operation];
+        *requests += 1;
+        match &answer.error {
+            None => {
+                record(&mut all, answer.latency);
+                record(ops, answer.latency);
+            }
+            Some(kind) => {
+                *errors += 1;
+                *error_kinds.entry(kind.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    if missing > 0 {
+        error_kinds.insert("no answer".to_string(), missing);
+    }
+    let errors = error_kinds.values().sum();
+    LoadResult {
+        rate_per_min: config.rate_per_min,
+        duration: config.duration,
+        request_timeout: config.request_timeout,
+        requests: planned,
+        errors,
+        error_kinds,
+        latency: (!all.is_empty()).then(|| Latency::of(&all)),
+        per_operation: OPERATIONS
+            .iter()
+            .zip(per_operation)
+            .map(|(name, (h, requests, errors))| OperationLoad {
+                operation: if *name == "validateSite" {
+                    format!("validateSite({})", config.site)
+                } else {
+                    (*name).to_string()
+                },
+                requests,
+                errors,
+                latency: (!h.is_empty()).then(|| Latency::of(&h)),
+            })
+            .collect(),
+        max_send_lag,
+        elapsed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schedule_follows_the_rate() {
+        let config = LoadConfig::default();
+        assert_eq!(config.planned(), 100);
+        assert_eq!(config.interval(), Duration::from_millis(600));
+        let smoke = LoadConfig {
+            rate_per_min: 240,
+            duration: Duration::from_secs(5),
+            ..LoadConfig::default()
+        };
+        assert_eq!(smoke.planned(), 20);
+    }
+
+    #[test]
+    fn a_load_that_sends_nothing_is_refused() {
+        let zero = LoadConfig {
+            rate_per_min: 0,
+            ..LoadConfig::default()
+        };
+        assert!(zero.validate().unwrap_err().reason.contains("--rate"));
+        let short = LoadConfig {
+            rate_per_min: 1,
+            duration: Duration::from_secs(10),
+            ..LoadConfig::default()
+        };
+        assert!(
+            short
+                .validate()
+                .unwrap_err()
+                .reason
+                .contains("sends no request")
+        );
+    }
+
+    #[test]
+    fn missing_answers_count_as_errors() {
+        let answers = vec![
+            Answer {
+                operation: 0,
+                latency: Duration::from_millis(3),
+                error: None,
+            },
+            Answer {
+                operation: 1,
+                latency: Duration::from_secs(5),
+                error: Some("timeout after 5 s".into()),
+            },
+        ];
+        let config = LoadConfig::default();
+        let result = summarise(
+            &config,
+            4,
+            &answers,
+            2,
+            Duration::ZERO,
+            Duration::from_secs(60),
+        );
+        assert_eq!(result.errors, 3);
+        assert_eq!(result.error_kinds["no answer"], 2);
+        assert!((result.error_rate() - 0.75).abs() < 1e-9);
+        assert_eq!(result.latency.map(|l| l.count), Some(1));
+        assert_eq!(result.per_operation[1].operation, "validateSite(test-site)");
+    }
+}

@@ -1,0 +1,762 @@
+//! Judges a performance run against its targets and renders the report in the seed's
+//! template: Test Environment, Results Summary (Metric | Target | Actual | Status),
+//! Detailed Results, and Recommendations drawn from the numbers.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use sb_runtime::checks::perf::Latency;
+
+use super::{
+    CONCURRENT_BUDGET, CONCURRENT_SUCCESS, LATENCY_AVG_MS, LATENCY_P95_MS, LOAD_ERROR_RATE,
+    LOGO_BUDGET, PerfResults, Sampled, StreamTiming,
+};
+use crate::streaming::{TTFT_BUDGET, TTLT_BUDGET};
+
+/// Where and when the run happened.
+#[derive(Debug, Clone)]
+pub struct ReportMeta {
+    /// DEV, SIT, PROD or LOCAL.
+    pub environment: String,
+    /// The target: "embedded reference provider" or its base URL.
+    pub target: String,
+    /// When the run happened (UTC).
+    pub date: String,
+    /// The spec's `info.version`.
+    pub api_version: String,
+    /// How the measuring binary was built ("debug" or "release").
+    pub build: String,
+    /// The command that produced the report.
+    pub command: String,
+}
+
+/// One line of the summary table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub metric: String,
+    pub target: String,
+    pub actual: String,
+    pub pass: bool,
+    /// Share of the budget used (1.0 = at the limit), when it can be said.
+    pub used: Option<f64>,
+}
+
+/// The environment name of a base URL (the specs' servers), LOCAL for anything else.
+pub fn environment_of(base_url: Option<&str>) -> String {
+    match base_url {
+        Some(url) if url.contains("api.dev.kimmyai.io") => "DEV".into(),
+        Some(url) if url.contains("api.sit.kimmyai.io") => "SIT".into(),
+        Some(url) if url.contains("api.kimmyai.io") => "PROD".into(),
+        Some(_) => "CUSTOM".into(),
+        None => "LOCAL".into(),
+    }
+}
+
+fn ms(value: f64) -> String {
+    format!("{value:.2}ms")
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3}s", d.as_secs_f64())
+}
+
+fn upper(
+    metric: String,
+    target: String,
+    value: Option<f64>,
+    limit: f64,
+    shown: impl Fn(f64) -> String,
+    errors: u64,
+) -> Row {
+    match value {
+        Some(v) => Row {
+            metric,
+            target,
+            actual: if errors > 0 {
+                format!("{} ({errors} errors)", shown(v))
+            } else {
+                shown(v)
+            },
+            pass: v < limit && errors == 0,
+            used: Some(v / limit),
+        },
+        None => Row {
+            metric,
+            target,
+            actual: "n/a".into(),
+            pass: false,
+            used: None,
+        },
+    }
+}
+
+fn worst(
+    streams: &[StreamTiming],
+    pick: impl Fn(&StreamTiming) -> Option<Duration>,
+) -> Option<Duration> {
+    // A stream that never got there counts as missing the target.
+    if streams.is_empty() || streams.iter().any(|s| pick(s).is_none()) {
+        return None;
+    }
+    streams.iter().filter_map(pick).max()
+}
+
+fn latency_rows(name: &str, sampled: &Sampled) -> [Row; 2] {
+    [
+        upper(
+            format!("{name} (avg)"),
+            format!("< {LATENCY_AVG_MS}ms"),
+            sampled.latency.map(|l| l.avg_ms),
+            LATENCY_AVG_MS,
+            ms,
+            sampled.errors,
+        ),
+        upper(
+            format!("{name} (P95)"),
+            format!("< {LATENCY_P95_MS}ms"),
+            sampled.latency.map(|l| l.p95_ms),
+            LATENCY_P95_MS,
+            ms,
+            sampled.errors,
+        ),
+    ]
+}
+
+/// The summary table: the seed's seven rows, then the state store and the extra budgets.
+pub fn rows(r: &PerfResults) -> Vec<Row> {
+    let mut rows = Vec::new();
+    rows.extend(latency_rows("Non-gen endpoint latency", &r.latency));
+    let ttft = worst(&r.streams, |s| s.ttft);
+    rows.push(upper(
+        "TTFT".into(),
+        format!("< {}s", TTFT_BUDGET.as_secs()),
+        ttft.map(|d| d.as_secs_f64()),
+        TTFT_BUDGET.as_secs_f64(),
+        |v| format!("{v:.3}s"),
+        0,
+    ));
+    let ttlt = worst(&r.streams, |s| s.ttlt);
+    rows.push(upper(
+        "TTLT".into(),
+        format!("< {}s", TTLT_BUDGET.as_secs()),
+        ttlt.map(|d| d.as_secs_f64()),
+        TTLT_BUDGET.as_secs_f64(),
+        |v| format!("{v:.3}s"),
+        0,
+    ));
+    rows.push(upper(
+        "Image generation".into(),
+        format!("< {}s", LOGO_BUDGET.as_secs()),
+        r.logo.latency.map(|l| l.max_ms / 1000.0),
+        LOGO_BUDGET.as_secs_f64(),
+        |v| format!("{v:.3}s"),
+        r.logo.errors,
+    ));
+    let success = r.concurrent.success_rate();
+    rows.push(Row {
+        metric: format!("Concurrent requests ({})", r.concurrent.streams.len()),
+        target: format!("{:.0}% success", CONCURRENT_SUCCESS * 100.0),
+        actual: format!("{:.0}%", success * 100.0),
+        pass: !r.concurrent.streams.is_empty() && success >= CONCURRENT_SUCCESS,
+        used: Some((1.0 - success) / (1.0 - CONCURRENT_SUCCESS)),
+    });
+    let error_rate = r.load.error_rate();
+    rows.push(Row {
+        metric: format!("Load test ({} req/min)", r.load.rate_per_min),
+        target: format!("< {:.0}% error", LOAD_ERROR_RATE * 100.0),
+        actual: format!("{:.1}%", error_rate * 100.0),
+        pass: error_rate < LOAD_ERROR_RATE,
+        used: Some(error_rate / LOAD_ERROR_RATE),
+    });
+    rows.push(upper(
+        format!(
+            "Concurrent generation duration (max of {} completed)",
+            r.concurrent
+                .streams
+                .iter()
+                .filter(|s| s.succeeded())
+                .count()
+        ),
+        format!("< {}s", CONCURRENT_BUDGET.as_secs()),
+        r.concurrent.longest().map(|d| d.as_secs_f64()),
+        CONCURRENT_BUDGET.as_secs_f64(),
+        |v| format!("{v:.3}s"),
+        0,
+    ));
+    rows.push(upper(
+        "Load test latency (P95, from intended send)".into(),
+        format!("< {LATENCY_P95_MS}ms"),
+        r.load.latency.map(|l| l.p95_ms),
+        LATENCY_P95_MS,
+        ms,
+        0,
+    ));
+    rows.push(upper(
+        "State store write (complete -> reads COMPLETE, P95)".into(),
+        format!("< {LATENCY_P95_MS}ms"),
+        r.state.write.latency.map(|l| l.p95_ms),
+        LATENCY_P95_MS,
+        ms,
+        r.state.write.errors,
+    ));
+    rows.extend(latency_rows(
+        "State store read (getGeneration)",
+        &r.state.read,
+    ));
+    rows
+}
+
+fn status(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "FAIL" }
+}
+
+fn latency_line(
+    out: &mut String,
+    name: &str,
+    requests: u64,
+    errors: u64,
+    latency: Option<Latency>,
+) {
+    match latency {
+        Some(l) => {
+            let _ = writeln!(
+                out,
+                "| {name} | {requests} | {errors} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                l.avg_ms, l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "| {name} | {requests} | {errors} | n/a | n/a | n/a | n/a | n/a |"
+            );
+        }
+    }
+}
+
+const LATENCY_HEADER: &str = "| Measurement | Requests | Errors | avg ms | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|---|---|\n";
+
+fn streams_table(out: &mut String, streams: &[StreamTiming]) {
+    out.push_str("| # | TTFT | TTLT | Events | Chunks | Result |\n|---|---|---|---|---|---|\n");
+    for (i, s) in streams.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            s.ttft.map_or_else(|| "n/a".into(), secs),
+            s.ttlt.map_or_else(|| "n/a".into(), secs),
+            s.events,
+            s.chunks,
+            s.error.as_deref().map_or_else(
+                || "complete".to_string(),
+                |e| format!("FAILED: {}", e.replace('|', "\\|"))
+            )
+        );
+    }
+}
+
+fn spread(
+    streams: &[StreamTiming],
+    pick: impl Fn(&StreamTiming) -> Option<Duration>,
+) -> Option<(Duration, Duration, Duration)> {
+    let mut values: Vec<Duration> = streams.iter().filter_map(pick).collect();
+    if values.is_empty() {
+        return None;
+    }
+    values.sort();
+    let median = values[(values.len() - 1) / 2];
+    Some((values[0], median, values[values.len() - 1]))
+}
+
+/// Renders the report.
+pub fn render(r: &PerfResults, meta: &ReportMeta) -> String {
+    let rows = rows(r);
+    let mut out = String::new();
+    out.push_str("# Performance Test Report\n\n");
+    let _ = writeln!(
+        out,
+        "<!-- Generated by `{}`; do not edit by hand. -->\n",
+        meta.command
+    );
+    out.push_str("## Test Environment\n");
+    let _ = writeln!(out, "- Environment: {}", meta.environment);
+    let _ = writeln!(out, "- Target: {}", meta.target);
+    let _ = writeln!(out, "- Date: {}", meta.date);
+    let _ = writeln!(out, "- API Version: {}", meta.api_version);
+    let _ = writeln!(
+        out,
+        "- Client: `{}` ({} build), on the typed clients",
+        meta.command, meta.build
+    );
+    let c = &r.config;
+    let _ = writeln!(
+        out,
+        "- Run: {} latency samples, {} sequential and {} concurrent generations, {} logo requests, \
+         open-loop load of {} req/min for {:.0} s; took {:.1} s",
+        c.latency_samples,
+        c.stream_samples,
+        c.concurrent_generations,
+        c.logo_samples,
+        c.load.rate_per_min,
+        c.load.duration.as_secs_f64(),
+        r.elapsed.as_secs_f64()
+    );
+
+    out.push_str("\n## Results Summary\n\n| Metric | Target | Actual | Status |\n|--------|--------|--------|--------|\n");
+    for row in &rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            row.metric,
+            row.target,
+            row.actual,
+            status(row.pass)
+        );
+    }
+    let failed = rows.iter().filter(|r| !r.pass).count();
+    let _ = writeln!(
+        out,
+        "\n{} of {} targets met.",
+        rows.len() - failed,
+        rows.len()
+    );
+
+    out.push_str("\n## Detailed Results\n\n");
+    out.push_str(
+        "Latencies are client-side, in milliseconds, recorded in HDR histograms (3 significant \
+         digits); errors are counted apart and left out of the latencies.\n\n",
+    );
+    out.push_str("### Request latency\n\n");
+    out.push_str(LATENCY_HEADER);
+    latency_line(
+        &mut out,
+        "listTemplates (sequential, after 1 warm-up)",
+        r.latency.requests,
+        r.latency.errors,
+        r.latency.latency,
+    );
+    latency_line(
+        &mut out,
+        "getGeneration (state store read)",
+        r.state.read.requests,
+        r.state.read.errors,
+        r.state.read.latency,
+    );
+    latency_line(
+        &mut out,
+        "state write: complete event -> reads COMPLETE",
+        r.state.write.requests,
+        r.state.write.errors,
+        r.state.write.latency,
+    );
+    latency_line(
+        &mut out,
+        "generation path: request -> reads COMPLETE",
+        r.state.write.requests - r.state.write.errors,
+        0,
+        r.state.path,
+    );
+    latency_line(
+        &mut out,
+        "generateLogo (count 4)",
+        r.logo.requests,
+        r.logo.errors,
+        r.logo.latency,
+    );
+    for sampled in [&r.latency, &r.state.read, &r.state.write, &r.logo] {
+        if let Some(error) = &sampled.first_error {
+            let _ = writeln!(out, "\nFirst {} error: {}", sampled.what, error);
+        }
+    }
+
+    let _ = writeln!(out, "\n### Streams, one at a time ({})\n", r.streams.len());
+    out.push_str("TTFT is the time from sending the request to the first `chunk` event; TTLT to the terminal event.\n\n");
+    streams_table(&mut out, &r.streams);
+
+    let _ = writeln!(
+        out,
+        "\n### Concurrent generations ({} at once)\n",
+        r.concurrent.streams.len()
+    );
+    let succeeded = r
+        .concurrent
+        .streams
+        .iter()
+        .filter(|s| s.succeeded())
+        .count();
+    let _ = writeln!(
+        out,
+        "{succeeded} of {} completed; wall clock {:.3} s.",
+        r.concurrent.streams.len(),
+        r.concurrent.wall.as_secs_f64()
+    );
+    if let (Some((t0, t50, t100)), Some((l0, l50, l100))) = (
+        spread(&r.concurrent.streams, |s| s.ttft),
+        spread(&r.concurrent.streams, |s| s.ttlt),
+    ) {
+        let _ = writeln!(
+            out,
+            "TTFT min/median/max {} / {} / {}; TTLT min/median/max {} / {} / {}.",
+            secs(t0),
+            secs(t50),
+            secs(t100),
+            secs(l0),
+            secs(l50),
+            secs(l100)
+        );
+    }
+    out.push('\n');
+    streams_table(&mut out, &r.concurrent.streams);
+
+    let l = &r.load;
+    let _ = writeln!(
+        out,
+        "\n### Open-loop load ({} req/min for {:.0} s)\n",
+        l.rate_per_min,
+        l.duration.as_secs_f64()
+    );
+    let _ = writeln!(
+        out,
+        "Requests alternate listTemplates and validateSite and leave every {:.0} ms on a fixed \
+         schedule, whether or not earlier ones answered; each latency counts from the request's \
+         intended send time (no coordinated omission). A request unanswered after {:.0} s is an error.\n",
+        60_000.0 / f64::from(l.rate_per_min.max(1)),
+        l.request_timeout.as_secs_f64()
+    );
+    let _ = writeln!(
+        out,
+        "{} sent, {} ok, {} errors ({:.1}%); the generator's largest send lag was {:.2} ms; last answer after {:.1} s.\n",
+        l.requests,
+        l.requests - l.errors,
+        l.errors,
+        l.error_rate() * 100.0,
+        l.max_send_lag.as_secs_f64() * 1000.0,
+        l.elapsed.as_secs_f64()
+    );
+    if !l.error_kinds.is_empty() {
+        let kinds: Vec<String> = l
+            .error_kinds
+            .iter()
+            .map(|(k, n)| format!("{k}: {n}"))
+            .collect();
+        let _ = writeln!(out, "Errors by kind: {}.\n", kinds.join(", "));
+    }
+    out.push_str(LATENCY_HEADER);
+    latency_line(&mut out, "all", l.requests, l.errors, l.latency);
+    for op in &l.per_operation {
+        latency_line(&mut out, &op.operation, op.requests, op.errors, op.latency);
+    }
+
+    out.push_str("\n## Recommendations\n\n");
+    for line in recommendations(r, &rows, meta) {
+        let _ = writeln!(out, "- {line}");
+    }
+    out
+}
+
+/// Recommendations that follow from the numbers: what failed, what is closest to its budget,
+/// how the streams behave under concurrency, the load's tail, the state store's visibility.
+pub fn recommendations(r: &PerfResults, rows: &[Row], meta: &ReportMeta) -> Vec<String> {
+    let mut out = Vec::new();
+    for row in rows.iter().filter(|row| !row.pass) {
+        out.push(format!(
+            "**{}** misses its target ({} against {}): {}",
+            row.metric,
+            row.actual,
+            row.target,
+            advice(&row.metric)
+        ));
+    }
+    let mut passing: Vec<&Row> = rows.iter().filter(|r| r.pass && r.used.is_some()).collect();
+    passing.sort_by(|a, b| {
+        b.used
+            .partial_cmp(&a.used)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    if let Some(closest) = passing.first() {
+        let used = closest.used.unwrap_or(0.0) * 100.0;
+        out.push(format!(
+            "Closest to its budget: **{}** at {used:.0}% of it ({} against {}){}",
+            closest.metric,
+            closest.actual,
+            closest.target,
+            if used >= 50.0 {
+                "; watch it first, it has the least headroom."
+            } else {
+                "; every met target keeps at least half its budget in reserve."
+            }
+        ));
+    }
+    let sequential = r.streams.iter().filter_map(|s| s.ttft).max();
+    let concurrent = spread(&r.concurrent.streams, |s| s.ttft).map(|(_, _, max)| max);
+    if let (Some(seq), Some(conc)) = (sequential, concurrent) {
+        let ratio = conc.as_secs_f64() / seq.as_secs_f64().max(1e-6);
+        if ratio >= 1.5 {
+            out.push(format!(
+                "TTFT degrades under concurrency: worst {} one at a time, {} with {} at once ({ratio:.1}x); \
+                 generations compete before their first chunk, so start streaming earlier or add generation capacity.",
+                secs(seq),
+                secs(conc),
+                r.concurrent.streams.len()
+            ));
+        } else {
+            out.push(format!(
+                "TTFT holds under concurrency: worst {} one at a time, {} with {} at once ({ratio:.1}x).",
+                secs(seq),
+                secs(conc),
+                r.concurrent.streams.len()
+            ));
+        }
+    }
+    if let Some(latency) = r.load.latency {
+        let tail = latency.p99_ms / latency.p50_ms.max(0.001);
+        if tail >= 5.0 {
+            out.push(format!(
+                "The load's tail is long: p99 {} is {tail:.0}x the median {}; look for queueing or \
+                 lock contention behind the slowest requests.",
+                ms(latency.p99_ms),
+                ms(latency.p50_ms)
+            ));
+        } else {
+            out.push(format!(
+                "The load's latency is even: p99 {} is {tail:.1}x the median {} at {} req/min.",
+                ms(latency.p99_ms),
+                ms(latency.p50_ms),
+                r.load.rate_per_min
+            ));
+        }
+    }
+    if r.load.max_send_lag > Duration::from_millis(50) {
+        out.push(format!(
+            "The load generator sent up to {:.0} ms late; latencies still count from the intended \
+             time, but run the load from a less busy machine for a cleaner schedule.",
+            r.load.max_send_lag.as_secs_f64() * 1000.0
+        ));
+    }
+    if let (Some(write), Some(read)) = (r.state.write.latency, r.state.read.latency) {
+        if write.p95_ms > 2.0 * read.p95_ms.max(0.001) {
+            out.push(format!(
+                "The state store's write is not visible at the first read after `complete` \
+                 (write p95 {} against read p95 {}): persist the generation before sending `complete`.",
+                ms(write.p95_ms),
+                ms(read.p95_ms)
+            ));
+        } else {
+            out.push(format!(
+                "The state store is read-your-writes: a generation reads COMPLETE at the first \
+                 getGeneration after `complete` (write p95 {}, read p95 {}).",
+                ms(write.p95_ms),
+                ms(read.p95_ms)
+            ));
+        }
+    }
+    if meta.environment == "LOCAL" {
+        out.push(format!(
+            "These numbers come from the embedded reference provider on loopback ({} build), \
+             without network or model latency; run `cargo xtask perf --base-url https://api.dev.kimmyai.io/v1 \
+             --token ...` before sign-off.",
+            meta.build
+        ));
+    }
+    out
+}
+
+fn advice(metric: &str) -> &'static str {
+    if metric.starts_with("TTFT") {
+        "send the first chunk before the whole page is composed"
+    } else if metric.starts_with("TTLT") || metric.starts_with("Concurrent generation duration") {
+        "shorten generation or stream larger chunks"
+    } else if metric.starts_with("Image") {
+        "generate the logo options in parallel or return fewer at once"
+    } else if metric.starts_with("Concurrent requests") {
+        "raise the generation concurrency limit or queue instead of failing"
+    } else if metric.starts_with("Load test (") {
+        "see the errors by kind in the load test's details"
+    } else if metric.starts_with("State store write") {
+        "make the generation's state durable before sending `complete`"
+    } else {
+        "profile the handler; the budget is the spec's `x-slo`"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::perf::load::{LoadResult, OperationLoad};
+    use crate::perf::{Concurrent, PerfConfig, StateStore};
+
+    fn latency(count: u64, avg: f64, p95: f64) -> Latency {
+        Latency {
+            count,
+            avg_ms: avg,
+            p50_ms: avg * 0.9,
+            p95_ms: p95,
+            p99_ms: p95 * 1.5,
+            max_ms: p95 * 2.0,
+        }
+    }
+
+    fn sampled(what: &str, requests: u64, errors: u64, l: Option<Latency>) -> Sampled {
+        Sampled {
+            what: what.into(),
+            requests,
+            errors,
+            first_error: (errors > 0).then(|| format!("{what}: status 500")),
+            latency: l,
+        }
+    }
+
+    fn stream(ttft_ms: u64, ttlt_ms: u64) -> StreamTiming {
+        StreamTiming {
+            ttft: Some(Duration::from_millis(ttft_ms)),
+            ttlt: Some(Duration::from_millis(ttlt_ms)),
+            events: 24,
+            chunks: 11,
+            error: None,
+        }
+    }
+
+    /// A run with fixed numbers: everything met except the load's error rate, and one
+    /// concurrent stream that stalled.
+    fn fixture() -> PerfResults {
+        let mut concurrent: Vec<StreamTiming> = (0..9)
+            .map(|i| stream(400 + 10 * i, 1500 + 20 * i))
+            .collect();
+        concurrent.push(StreamTiming {
+            ttft: Some(Duration::from_millis(450)),
+            ttlt: None,
+            events: 7,
+            chunks: 3,
+            error: Some(
+                "the stream stalled: nothing arrived for a while after 16.0 s and 7 events".into(),
+            ),
+        });
+        PerfResults {
+            config: PerfConfig::full(),
+            latency: sampled("listTemplates", 100, 0, Some(latency(100, 1.25, 2.5))),
+            streams: vec![stream(160, 1400), stream(170, 1420), stream(155, 1390)],
+            state: StateStore {
+                write: sampled("state write", 3, 0, Some(latency(3, 1.5, 2.0))),
+                path: Some(latency(3, 1420.0, 1450.0)),
+                read: sampled("getGeneration", 100, 0, Some(latency(100, 1.1, 1.9))),
+            },
+            concurrent: Concurrent {
+                streams: concurrent,
+                wall: Duration::from_millis(16_100),
+            },
+            logo: sampled("generateLogo", 3, 0, Some(latency(3, 4.0, 6.0))),
+            load: LoadResult {
+                rate_per_min: 100,
+                duration: Duration::from_secs(60),
+                request_timeout: Duration::from_secs(5),
+                requests: 100,
+                errors: 6,
+                error_kinds: BTreeMap::from([
+                    ("status 500".to_string(), 4),
+                    ("timeout after 5 s".to_string(), 2),
+                ]),
+                latency: Some(latency(94, 2.0, 4.0)),
+                per_operation: vec![
+                    OperationLoad {
+                        operation: "listTemplates".into(),
+                        requests: 50,
+                        errors: 0,
+                        latency: Some(latency(50, 1.5, 3.0)),
+                    },
+                    OperationLoad {
+                        operation: "validateSite(test-site)".into(),
+                        requests: 50,
+                        errors: 6,
+                        latency: Some(latency(44, 2.5, 4.0)),
+                    },
+                ],
+                max_send_lag: Duration::from_micros(1800),
+                elapsed: Duration::from_millis(59_450),
+            },
+            elapsed: Duration::from_millis(82_300),
+        }
+    }
+
+    fn meta() -> ReportMeta {
+        ReportMeta {
+            environment: "LOCAL".into(),
+            target: "embedded reference provider".into(),
+            date: "2026-01-15 10:00 UTC".into(),
+            api_version: "1.0.0".into(),
+            build: "debug".into(),
+            command: "cargo xtask perf".into(),
+        }
+    }
+
+    #[test]
+    fn the_report_renders_every_section_and_row() {
+        insta::assert_snapshot!(render(&fixture(), &meta()));
+    }
+
+    #[test]
+    fn rows_judge_each_target() {
+        let rows = rows(&fixture());
+        let failed: Vec<&str> = rows
+            .iter()
+            .filter(|r| !r.pass)
+            .map(|r| r.metric.as_str())
+            .collect();
+        // 9 of 10 concurrent streams is 90 %: met; 6 % load errors: missed.
+        assert_eq!(failed, ["Load test (100 req/min)"]);
+        assert_eq!(rows[0].actual, "1.25ms");
+        assert_eq!(rows[2].actual, "0.170s");
+    }
+
+    #[test]
+    fn a_missing_measurement_fails_its_row() {
+        let mut results = fixture();
+        results.streams.push(StreamTiming {
+            error: Some("no chunk".into()),
+            ..StreamTiming::default()
+        });
+        results.logo = sampled("generateLogo", 3, 3, None);
+        let rows = rows(&results);
+        let ttft = rows.iter().find(|r| r.metric == "TTFT").unwrap();
+        assert_eq!((ttft.actual.as_str(), ttft.pass), ("n/a", false));
+        let logo = rows
+            .iter()
+            .find(|r| r.metric == "Image generation")
+            .unwrap();
+        assert!(!logo.pass);
+    }
+
+    #[test]
+    fn recommendations_name_the_failure_and_the_closest_budget() {
+        let results = fixture();
+        let lines = recommendations(&results, &rows(&results), &meta());
+        assert!(
+            lines[0].starts_with(
+                "**Load test (100 req/min)** misses its target (6.0% against < 5% error)"
+            ),
+            "{lines:?}"
+        );
+        // The concurrent max duration is absent (a stream stalled), so the highest share
+        // among met targets is the success rate: 10 % failed of the 20 % allowed.
+        assert!(
+            lines[1].starts_with("Closest to its budget: **Concurrent requests (10)** at 50%"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("TTFT degrades under concurrency")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn environments_follow_the_specs_servers() {
+        assert_eq!(environment_of(None), "LOCAL");
+        assert_eq!(environment_of(Some("https://api.dev.kimmyai.io/v1")), "DEV");
+        assert_eq!(environment_of(Some("https://api.sit.kimmyai.io/v1")), "SIT");
+        assert_eq!(environment_of(Some("https://api.kimmyai.io/v1")), "PROD");
+        assert_eq!(environment_of(Some("http://10.0.0.1/v1")), "CUSTOM");
+    }
+}
