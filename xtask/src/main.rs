@@ -7,6 +7,7 @@ mod compat;
 mod diff;
 mod codegen;
 mod lint;
+mod perf;
 mod serve;
 mod verify;
 
@@ -23,6 +24,9 @@ enum Command {
     Gen(codegen::Args),
     /// Run the contract suites against the embedded provider or a deployment, with reports.
     Verify(verify::Args),
+    /// Run the performance suite (latency, streams, concurrency, logos, open-loop load) and
+    /// write tests/reports/performance_report.md; fails when a target is missed.
+    Perf(perf::Args),
     /// Check the OpenAPI specs for what the toolchain cannot handle.
     Lint(lint::Args),
     /// Report breaking changes between two versions of the specs.
@@ -48,6 +52,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => codegen::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Perf(args) => perf::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Compat(args) => compat::run(args),

@@ -20,7 +20,26 @@ pub struct CheckRecord {
     pub status: Status,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
+    /// What a passing check measured (latencies of the budget checks).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
     pub duration_ms: u64,
+}
+
+static NOTES: std::sync::Mutex<std::collections::BTreeMap<(String, String), String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// Leaves a measurement for the record of `check` on `operation` (reports show it).
+pub fn note(operation: &str, check: Check, detail: String) {
+    let mut notes = NOTES.lock().unwrap_or_else(|p| p.into_inner());
+    notes.insert((operation.to_string(), check.name().to_string()), detail);
+}
+
+fn take_note(operation: &str, check: Check) -> String {
+    let mut notes = NOTES.lock().unwrap_or_else(|p| p.into_inner());
+    notes
+        .remove(&(operation.to_string(), check.name().to_string()))
+        .unwrap_or_default()
 }
 
 /// The environment variable naming the results file.
@@ -29,6 +48,7 @@ pub const RESULTS_ENV: &str = "SB_RESULTS_FILE";
 /// Appends the record when `SB_RESULTS_FILE` is set; reporting must never fail a check,
 /// so a write error is printed instead.
 pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
+    let detail = take_note(op.id, check);
     let Ok(path) = std::env::var(RESULTS_ENV) else {
         return;
     };
@@ -43,6 +63,7 @@ pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
             .err()
             .map(|f| f.reason.clone())
             .unwrap_or_default(),
+        detail,
         duration_ms: elapsed.as_millis() as u64,
     };
     let mut line = serde_json::to_string(&record).expect("a record serialises");

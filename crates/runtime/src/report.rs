@@ -83,6 +83,13 @@ pub fn table(records: &[CheckRecord]) -> String {
             let _ = writeln!(out, "  {} {}: {}", record.operation, record.check, record.reason);
         }
     }
+    let measured: Vec<_> = records.iter().filter(|r| !r.detail.is_empty()).collect();
+    if !measured.is_empty() {
+        out.push_str("\nmeasured:\n");
+        for record in measured {
+            let _ = writeln!(out, "  {} {}: {}", record.operation, record.check, record.detail);
+        }
+    }
     let skips: Vec<_> = records.iter().filter(|r| r.status == Status::Skip).collect();
     if !skips.is_empty() {
         out.push_str("\nskipped:\n");
@@ -158,6 +165,14 @@ pub fn markdown(records: &[CheckRecord], target: &str, date: &str) -> String {
         }
         out.push('\n');
     }
+    let measured: Vec<_> = records.iter().filter(|r| !r.detail.is_empty()).collect();
+    if !measured.is_empty() {
+        let _ = writeln!(out, "\n## Measurements\n");
+        let _ = writeln!(out, "| operation | check | measured |\n|---|---|---|");
+        for r in measured {
+            let _ = writeln!(out, "| `{}` | {} | {} |", r.operation, r.check, r.detail);
+        }
+    }
     let failures: Vec<_> = records.iter().filter(|r| r.status != Status::Pass).collect();
     if !failures.is_empty() {
         let _ = writeln!(out, "\n## Failures and skips\n");
@@ -183,6 +198,7 @@ mod tests {
             family: family.into(),
             status,
             reason: reason.into(),
+            detail: String::new(),
             duration_ms: 3,
         }
     }

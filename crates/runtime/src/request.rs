@@ -91,7 +91,12 @@ impl RawResponse {
 /// The first 200 characters of a body, for failure messages.
 pub fn preview(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(200).collect();
+    // One line, so tables and logs stay readable (streams hold many lines).
+    let mut out: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     if text.chars().count() > 200 {
         out.push('…');
     }

@@ -287,6 +287,17 @@ pub async fn budget(ctx: &Ctx<'_>) -> Outcome {
     let stream = record(ctx, &RequestPlan::default()).await?;
     ended_cleanly(&stream)?;
     let timings = timings(&stream);
+    let ms = |d: Option<Duration>| d.map(|d| format!("{} ms", d.as_millis())).unwrap_or("none".into());
+    crate::record::note(
+        &ctx.op.id,
+        crate::plan::Check::SseBudget,
+        format!(
+            "time to first chunk {}, to last event {} ({} events)",
+            ms(timings.first_chunk),
+            ms(timings.last),
+            stream.events.len()
+        ),
+    );
     if let Some(budget) = ctx.op.slo.first_chunk_ms {
         let first = timings
             .first_chunk

@@ -1,0 +1,116 @@
+//! `cargo xtask perf`: runs the performance suite (`sb_suites::perf`) against the embedded
+//! provider or a deployment with a line of progress per phase, prints the summary table,
+//! writes `tests/reports/performance_report.md`, and exits non-zero when a target is missed.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use sb_runtime::{Target, TargetOptions};
+use sb_suites::perf::{self, PerfConfig, ReportMeta};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub target: TargetOptions,
+    /// Open-loop load rate, in requests per minute.
+    #[arg(long, default_value_t = 100)]
+    pub rate: u32,
+    /// Open-loop load duration, in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub duration: u64,
+    /// Sequential requests per latency measurement.
+    #[arg(long, default_value_t = 100)]
+    pub samples: usize,
+    /// Generations started at once.
+    #[arg(long, default_value_t = 10)]
+    pub concurrency: usize,
+    /// Where to write the report (default: tests/reports/performance_report.md).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.duration == 0 {
+        bail!("--duration is 0 seconds; give the load test's length, e.g. --duration 60");
+    }
+    if args.samples == 0 || args.concurrency == 0 {
+        bail!("--samples and --concurrency must be at least 1");
+    }
+    let mut config = PerfConfig::full();
+    config.latency_samples = args.samples;
+    config.concurrent_generations = args.concurrency;
+    config.load.rate_per_min = args.rate;
+    config.load.duration = Duration::from_secs(args.duration);
+    config
+        .load
+        .validate()
+        .map_err(|f| anyhow::anyhow!("{}", f.reason))?;
+
+    let root = crate::workspace_root();
+    let report = args
+        .report
+        .unwrap_or_else(|| root.join("tests").join("reports").join("performance_report.md"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let started = Instant::now();
+    let progress = move |line: &str| {
+        println!("[{:6.1} s] {line}", started.elapsed().as_secs_f64());
+    };
+    println!("performance suite against {}", args.target.describe());
+    let results = runtime.block_on(async {
+        let target = Target::connect(&args.target)
+            .await
+            .with_context(|| format!("connecting to {}", args.target.describe()))?;
+        perf::run(&target, &config, &progress)
+            .await
+            .map_err(|f| anyhow::anyhow!("the performance suite could not run: {}", f.reason))
+    })?;
+
+    let meta = ReportMeta {
+        environment: perf::report::environment_of(args.target.base_url.as_deref()),
+        target: args.target.describe(),
+        date: crate::verify::now(),
+        api_version: sb_suites::api::api_version().to_string(),
+        build: if cfg!(debug_assertions) { "debug" } else { "release" }.to_string(),
+        command: "cargo xtask perf".to_string(),
+    };
+    let rows = perf::rows(&results);
+    println!();
+    let width = rows.iter().map(|r| r.metric.len()).max().unwrap_or(0);
+    for row in &rows {
+        println!(
+            "{:width$}  {:>14}  {:>16}  {}",
+            row.metric,
+            row.target,
+            row.actual,
+            if row.pass { "PASS" } else { "FAIL" }
+        );
+    }
+    if let Some(dir) = report.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    std::fs::write(&report, perf::render(&results, &meta))
+        .with_context(|| format!("writing {}", report.display()))?;
+    println!(
+        "\nreport: {} (run took {:.1} s)",
+        report.display(),
+        results.elapsed.as_secs_f64()
+    );
+    let missed: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.pass)
+        .map(|r| r.metric.as_str())
+        .collect();
+    if !missed.is_empty() {
+        bail!(
+            "{} of {} performance targets missed: {}",
+            missed.len(),
+            rows.len(),
+            missed.join(", ")
+        );
+    }
+    Ok(())
+}
