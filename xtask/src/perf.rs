@@ -48,9 +48,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .map_err(|f| anyhow::anyhow!("{}", f.reason))?;
 
     let root = crate::workspace_root();
-    let report = args
-        .report
-        .unwrap_or_else(|| root.join("tests").join("reports").join("performance_report.md"));
+    let report = args.report.unwrap_or_else(|| {
+        root.join("tests")
+            .join("reports")
+            .join("performance_report.md")
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -74,7 +76,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         target: args.target.describe(),
         date: crate::verify::now(),
         api_version: sb_suites::api::api_version().to_string(),
-        build: if cfg!(debug_assertions) { "debug" } else { "release" }.to_string(),
+        build: if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+        .to_string(),
         command: "cargo xtask perf".to_string(),
     };
     let rows = perf::rows(&results);

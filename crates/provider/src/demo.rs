@@ -26,6 +26,10 @@ const LOW_SCORE_HTML: &str = "<!DOCTYPE html><html><head><title>Clearance</title
 <p>Everything must go.</p><a href=\"http://shop.example/clearance\">Shop</a>\
 <script>document.title = 'Sale';</script></body></html>";
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per demo site, each argument named at the call"
+)]
 fn seed_generated(
     store: &Store,
     tenant: &str,

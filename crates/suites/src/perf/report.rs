@@ -526,6 +526,22 @@ pub fn recommendations(r: &PerfResults, rows: &[Row], meta: &ReportMeta) -> Vec<
             ));
         }
     }
+    if let (Some(open), Some(closed)) = (r.load.latency, r.latency.latency) {
+        let ratio = open.p50_ms / closed.p50_ms.max(0.001);
+        if ratio >= 2.0 {
+            out.push(format!(
+                "Requests that arrive alone (open loop, one every {:.0} ms) take {ratio:.1}x longer at \
+                 the median than back-to-back ones ({} against {} for listTemplates); the generator's \
+                 send lag explains at most {:.2} ms of it, the rest is the cost of a cold path \
+                 (connection reuse, caches): budgets for rarely called endpoints should be checked \
+                 open loop, as here.",
+                60_000.0 / f64::from(r.load.rate_per_min.max(1)),
+                ms(open.p50_ms),
+                ms(closed.p50_ms),
+                r.load.max_send_lag.as_secs_f64() * 1000.0
+            ));
+        }
+    }
     if r.load.max_send_lag > Duration::from_millis(50) {
         out.push(format!(
             "The load generator sent up to {:.0} ms late; latencies still count from the intended \
@@ -748,6 +764,21 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with("TTFT degrades under concurrency")),
             "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_slow_cold_path_is_called_out() {
+        let mut results = fixture();
+        results.load.latency = Some(latency(94, 5.0, 8.0));
+        let lines = recommendations(&results, &rows(&results), &meta());
+        let cold = lines
+            .iter()
+            .find(|l| l.starts_with("Requests that arrive alone"))
+            .expect("a cold-path recommendation");
+        assert!(
+            cold.contains("4.0x longer") && cold.contains("4.50ms against 1.12ms"),
+            "{cold}"
         );
     }
 
