@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sb_runtime::{examples, negative};
-use sb_runtime::plan::Check;
+use sb_plan::{examples, negative};
+use sb_plan::plan::Check;
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
 
@@ -105,7 +105,7 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
             | Check::AuthExpiredToken
             | Check::AuthAlgNone
             | Check::TenantOtherTenantToken
-            | Check::TenantHeaderMismatch => sb_runtime::plan::bearer_secured(spec, op),
+            | Check::TenantHeaderMismatch => sb_plan::plan::bearer_secured(spec, op),
             Check::ErrorMissingRequired
             | Check::ErrorWrongType
             | Check::ErrorOutOfRange
@@ -152,8 +152,8 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
 }
 
 fn is_tenant(name: &str) -> bool {
-    name == sb_runtime::plan::TENANT_PATH_PARAM
-        || name.eq_ignore_ascii_case(sb_runtime::plan::TENANT_HEADER)
+    name == sb_plan::plan::TENANT_PATH_PARAM
+        || name.eq_ignore_ascii_case(sb_plan::plan::TENANT_HEADER)
 }
 
 /// Generates the test file for `spec`.

@@ -4,27 +4,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+pub use sb_plan::record::{CheckRecord, RESULTS_ENV, read};
 
 use crate::context::Op;
 use crate::outcome::{Outcome, Status};
 use crate::plan::Check;
-
-/// One check's result.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct CheckRecord {
-    pub spec: String,
-    pub operation: String,
-    pub check: String,
-    pub family: String,
-    pub status: Status,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub reason: String,
-    /// What a passing check measured (latencies of the budget checks).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub detail: String,
-    pub duration_ms: u64,
-}
 
 static NOTES: std::sync::Mutex<std::collections::BTreeMap<(String, String), String>> =
     std::sync::Mutex::new(std::collections::BTreeMap::new());
@@ -42,8 +26,6 @@ fn take_note(operation: &str, check: Check) -> String {
         .unwrap_or_default()
 }
 
-/// The environment variable naming the results file.
-pub const RESULTS_ENV: &str = "SB_RESULTS_FILE";
 
 /// Appends the record when `SB_RESULTS_FILE` is set; reporting must never fail a check,
 /// so a write error is printed instead.
@@ -80,16 +62,3 @@ pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
     }
 }
 
-/// Reads a results file; malformed lines are reported, not dropped silently.
-pub fn read(path: &std::path::Path) -> Result<Vec<CheckRecord>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: not a check record: {e}", path.display(), n + 1))
-        })
-        .collect()
-}

@@ -32,10 +32,23 @@ async fn generate(api: &Api, body: &gt::GenerationRequest) -> Result<Recorded, F
 
 /// Reads the generation until it is COMPLETE (or the call timeout passes).
 pub async fn await_complete(api: &Api, generation_id: &str) -> Result<gt::Generation, Failure> {
+    await_complete_counting(api, generation_id)
+        .await
+        .map(|(generation, _)| generation)
+}
+
+/// [`await_complete`], also returning how many reads it took (1: the state was COMPLETE at
+/// the first read).
+pub async fn await_complete_counting(
+    api: &Api,
+    generation_id: &str,
+) -> Result<(gt::Generation, u32), Failure> {
     let id: gt::GetGenerationGenerationId = typed(generation_id, "generationId")?;
     let deadline = Instant::now() + api.call_timeout();
     let mut delay = Duration::from_millis(5);
+    let mut reads = 0;
     loop {
+        reads += 1;
         let generation = api
             .call(
                 "getGeneration",
@@ -45,7 +58,7 @@ pub async fn await_complete(api: &Api, generation_id: &str) -> Result<gt::Genera
             .await?
             .into_inner();
         match generation.status {
-            gt::GenerationStatus::Complete => return Ok(generation),
+            gt::GenerationStatus::Complete => return Ok((generation, reads)),
             gt::GenerationStatus::Failed => {
                 return Err(Failure::new(format!(
                     "generation {generation_id} is FAILED after its stream completed"

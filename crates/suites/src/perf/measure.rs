@@ -13,7 +13,7 @@ use sitebuilder_contract::generation::types as gt;
 
 use super::{CONCURRENT_BUDGET, Concurrent, Sampled, StreamTiming};
 use crate::api::{Api, ensure, typed};
-use crate::e2e::await_complete;
+use crate::e2e::await_complete_counting;
 use crate::stream::{self, Recorded};
 use crate::streaming::TTLT_BUDGET;
 
@@ -81,13 +81,24 @@ fn failed(error: Failure) -> StreamTiming {
     }
 }
 
-/// `n` sequential generations: their timings; the state store's write visibility (complete
-/// event to a COMPLETE read) and whole write path (send to a COMPLETE read); and the ids of
-/// the generations that completed.
-pub async fn sequential_streams(
-    api: &Api,
-    n: usize,
-) -> (Vec<StreamTiming>, Sampled, Option<Latency>, Vec<String>) {
+/// The state store's write path as seen by [`sequential_streams`].
+#[derive(Debug, Clone, Default)]
+pub struct Writes {
+    /// From the `complete` event until the state reads COMPLETE.
+    pub write: Sampled,
+    /// From the request until the state reads COMPLETE.
+    pub path: Option<Latency>,
+    /// Generations COMPLETE at the first read.
+    pub visible_at_first_read: u64,
+    /// Most reads one generation needed.
+    pub most_reads: u32,
+    /// Ids of the generations that completed.
+    pub generations: Vec<String>,
+}
+
+/// `n` sequential generations: their timings, and the state store's write visibility
+/// (complete event to a COMPLETE read) and whole write path (send to a COMPLETE read).
+pub async fn sequential_streams(api: &Api, n: usize) -> (Vec<StreamTiming>, Writes) {
     let mut timings = Vec::new();
     let mut write_histogram = histogram();
     let mut path_histogram = histogram();
@@ -96,6 +107,7 @@ pub async fn sequential_streams(
         ..Sampled::default()
     };
     let mut ids = Vec::new();
+    let (mut first_read, mut most_reads) = (0, 0);
     for _ in 0..n {
         let request = match stream::page_request("Create a landing page") {
             Ok(request) => request,
@@ -118,8 +130,10 @@ pub async fn sequential_streams(
             continue;
         };
         write.requests += 1;
-        match await_complete(api, &complete.generation_id).await {
-            Ok(_) => {
+        match await_complete_counting(api, &complete.generation_id).await {
+            Ok((_, reads)) => {
+                first_read += u64::from(reads == 1);
+                most_reads = most_reads.max(reads);
                 record(&mut write_histogram, completed_at.elapsed());
                 record(&mut path_histogram, recorded.sent_at.elapsed());
                 ids.push(complete.generation_id.to_string());
@@ -132,7 +146,14 @@ pub async fn sequential_streams(
     }
     write.latency = (!write_histogram.is_empty()).then(|| Latency::of(&write_histogram));
     let path = (!path_histogram.is_empty()).then(|| Latency::of(&path_histogram));
-    (timings, write, path, ids)
+    let writes = Writes {
+        write,
+        path,
+        visible_at_first_read: first_read,
+        most_reads,
+        generations: ids,
+    };
+    (timings, writes)
 }
 
 /// `n` getGeneration reads, round-robin over `ids` (the demo generation when empty).

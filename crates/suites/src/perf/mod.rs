@@ -129,6 +129,10 @@ pub struct StateStore {
     pub path: Option<Latency>,
     /// getGeneration reads of completed generations.
     pub read: Sampled,
+    /// Generations whose state was COMPLETE at the first read after `complete`.
+    pub visible_at_first_read: u64,
+    /// Most reads one generation needed until it read COMPLETE.
+    pub most_reads: u32,
 }
 
 /// Generations started at once.
@@ -198,8 +202,7 @@ pub async fn run(
         config.stream_samples
     ));
     let phase = Instant::now();
-    let (streams, write, path, generations) =
-        measure::sequential_streams(&api, config.stream_samples).await;
+    let (streams, state) = measure::sequential_streams(&api, config.stream_samples).await;
     let done = streams.iter().filter(|s| s.succeeded()).count();
     progress(&format!(
         "streams: {done}/{} complete in {:.1} s",
@@ -212,7 +215,7 @@ pub async fn run(
         config.latency_samples
     ));
     let phase = Instant::now();
-    let read = measure::state_reads(&api, &generations, config.latency_samples).await;
+    let read = measure::state_reads(&api, &state.generations, config.latency_samples).await;
     progress(&format!("state store: {}", summary(&read, phase)));
 
     progress(&format!(
@@ -241,7 +244,13 @@ pub async fn run(
         config: config.clone(),
         latency,
         streams,
-        state: StateStore { write, path, read },
+        state: StateStore {
+            write: state.write,
+            path: state.path,
+            read,
+            visible_at_first_read: state.visible_at_first_read,
+            most_reads: state.most_reads,
+        },
         concurrent,
         logo,
         load,
@@ -274,7 +283,8 @@ pub async fn latency_budget(target: &Target) -> Outcome {
 /// state reads COMPLETE, within one read's p95 budget.
 pub async fn state_store_budget(target: &Target) -> Outcome {
     let api = Api::new(target)?;
-    let (streams, write, _, _) = measure::sequential_streams(&api, 1).await;
+    let (streams, state) = measure::sequential_streams(&api, 1).await;
+    let write = state.write;
     if let Some(error) = streams.first().and_then(|s| s.error.clone()) {
         return Err(Failure::new(format!(
             "the generation did not complete: {error}"

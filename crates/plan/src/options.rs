@@ -1,0 +1,106 @@
+//! Where the suites run and as whom: the same options for `verify`, `perf`, `compat --live`
+//! and the test binaries (which read them from `SB_*` environment variables).
+
+/// Where the suites run and as whom; the same options for `verify`, `perf`, `compat --live`
+/// and the test binaries (which read them from `SB_*` environment variables).
+#[derive(clap::Args, Clone, Debug)]
+pub struct TargetOptions {
+    /// Base URL of a deployment, e.g. https://api.dev.kimmyai.io/v1 (default: start the
+    /// embedded reference provider).
+    #[arg(long, env = "SB_BASE_URL")]
+    pub base_url: Option<String>,
+    /// HS256 secret to mint tokens with (enables the expired and wrong-signature checks).
+    #[arg(long, env = "SB_JWT_SECRET")]
+    pub jwt_secret: Option<String>,
+    /// A valid token of `--tenant`, when the secret is not known.
+    #[arg(long, env = "SB_TOKEN")]
+    pub token: Option<String>,
+    /// A valid token of `--other-tenant`, for the tenant isolation checks.
+    #[arg(long, env = "SB_OTHER_TENANT_TOKEN")]
+    pub other_tenant_token: Option<String>,
+    /// The tenant whose resources the spec's examples name.
+    #[arg(long, env = "SB_TENANT", default_value = "test-tenant")]
+    pub tenant: String,
+    /// A second tenant, used to check isolation.
+    #[arg(long, env = "SB_OTHER_TENANT", default_value = "other-tenant")]
+    pub other_tenant: String,
+    /// An origin the deployment allows (CORS checks).
+    #[arg(long, env = "SB_ALLOWED_ORIGIN", default_value = "https://kimmyai.io")]
+    pub allowed_origin: String,
+    /// Timeout in seconds for one plain request (connect + response).
+    #[arg(long, env = "SB_TIMEOUT_SECS", default_value_t = 30)]
+    pub timeout_secs: u64,
+    /// Longest silence in seconds within an event stream before it counts as stalled.
+    #[arg(long, env = "SB_SSE_IDLE_SECS", default_value_t = 15)]
+    pub sse_idle_secs: u64,
+}
+
+impl Default for TargetOptions {
+    fn default() -> Self {
+        TargetOptions {
+            base_url: None,
+            jwt_secret: None,
+            token: None,
+            other_tenant_token: None,
+            tenant: "test-tenant".into(),
+            other_tenant: "other-tenant".into(),
+            allowed_origin: "https://kimmyai.io".into(),
+            timeout_secs: 30,
+            sse_idle_secs: 15,
+        }
+    }
+}
+
+impl TargetOptions {
+    /// Reads the options from the `SB_*` environment variables (as the test binaries do).
+    pub fn from_env() -> TargetOptions {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let defaults = TargetOptions::default();
+        TargetOptions {
+            base_url: var("SB_BASE_URL"),
+            jwt_secret: var("SB_JWT_SECRET"),
+            token: var("SB_TOKEN"),
+            other_tenant_token: var("SB_OTHER_TENANT_TOKEN"),
+            tenant: var("SB_TENANT").unwrap_or(defaults.tenant),
+            other_tenant: var("SB_OTHER_TENANT").unwrap_or(defaults.other_tenant),
+            allowed_origin: var("SB_ALLOWED_ORIGIN").unwrap_or(defaults.allowed_origin),
+            timeout_secs: var("SB_TIMEOUT_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(defaults.timeout_secs),
+            sse_idle_secs: var("SB_SSE_IDLE_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(defaults.sse_idle_secs),
+        }
+    }
+
+    /// The environment variables that carry these options to a test binary.
+    pub fn to_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("SB_TENANT", self.tenant.clone()),
+            ("SB_OTHER_TENANT", self.other_tenant.clone()),
+            ("SB_ALLOWED_ORIGIN", self.allowed_origin.clone()),
+            ("SB_TIMEOUT_SECS", self.timeout_secs.to_string()),
+            ("SB_SSE_IDLE_SECS", self.sse_idle_secs.to_string()),
+        ];
+        let optional = [
+            ("SB_BASE_URL", &self.base_url),
+            ("SB_JWT_SECRET", &self.jwt_secret),
+            ("SB_TOKEN", &self.token),
+            ("SB_OTHER_TENANT_TOKEN", &self.other_tenant_token),
+        ];
+        env.extend(
+            optional
+                .into_iter()
+                .filter_map(|(name, value)| value.clone().map(|v| (name, v))),
+        );
+        env
+    }
+
+    /// A short description for reports: "embedded reference provider" or the base URL.
+    pub fn describe(&self) -> String {
+        match &self.base_url {
+            Some(url) => url.clone(),
+            None => "embedded reference provider".to_string(),
+        }
+    }
+}
