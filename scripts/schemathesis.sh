@@ -21,8 +21,9 @@ if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; the
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-cargo build --quiet -p xtask
-XTASK="$ROOT/target/debug/xtask"
+cargo build --quiet -p sb-cli
+# The binary behind `cargo xtask serve` / `token`, run directly so the PID is the server.
+XTASK="$ROOT/target/debug/sitebuilder"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 DB="$WORK/provider.sqlite"
 rm -f "$DB" "$DB-wal" "$DB-shm"

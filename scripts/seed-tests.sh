@@ -19,8 +19,9 @@ if ! cmp -s tests/seed/requirements.txt "$VENV/requirements.txt" 2>/dev/null; th
     cp tests/seed/requirements.txt "$VENV/requirements.txt"
 fi
 
-cargo build --quiet -p xtask
-XTASK="$ROOT/target/debug/xtask"
+cargo build --quiet -p sb-cli
+# The binary behind `cargo xtask serve` / `token`, run directly so the PID is the server.
+XTASK="$ROOT/target/debug/sitebuilder"
 PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 DB="$WORK/provider.sqlite"
 rm -f "$DB" "$DB-wal" "$DB-shm"

@@ -1,5 +1,8 @@
 //! `cargo xtask`: the project's commands. Each subcommand lives in its own module and
-//! calls into the library crates, so this binary stays small.
+//! calls into the library crates, so this binary stays small. It does not link the typed
+//! clients or the provider, so `gen`, `lint`, `diff` and `compat` keep working while a spec
+//! change breaks code compiled against the clients; `serve`, `token`, `perf` and
+//! `compat --live` forward to the `sitebuilder` binary (`crates/cli`), which does.
 
 use clap::{Parser, Subcommand};
 
@@ -7,8 +10,7 @@ mod compat;
 mod diff;
 mod codegen;
 mod lint;
-mod perf;
-mod serve;
+mod forward;
 mod verify;
 
 #[derive(Parser)]
@@ -26,7 +28,8 @@ enum Command {
     Verify(verify::Args),
     /// Run the performance suite (latency, streams, concurrency, logos, open-loop load) and
     /// write tests/reports/performance_report.md; fails when a target is missed.
-    Perf(perf::Args),
+    #[command(disable_help_flag = true)]
+    Perf(forward::Rest),
     /// Check the OpenAPI specs for what the toolchain cannot handle.
     Lint(lint::Args),
     /// Report breaking changes between two versions of the specs.
@@ -34,9 +37,11 @@ enum Command {
     /// Check that the specs (and `--live`, a provider) still serve each consumer.
     Compat(compat::Args),
     /// Serve the reference provider on loopback until Ctrl-C.
-    Serve(serve::ServeArgs),
+    #[command(disable_help_flag = true)]
+    Serve(forward::Rest),
     /// Print a development JWT for the reference provider.
-    Token(serve::TokenArgs),
+    #[command(disable_help_flag = true)]
+    Token(forward::Rest),
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -52,11 +57,11 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Gen(args) => codegen::run(args),
         Command::Verify(args) => verify::run(args),
-        Command::Perf(args) => perf::run(args),
+        Command::Perf(rest) => forward::exit_with(forward::run(&rest.with("perf"), &[])?),
         Command::Lint(args) => lint::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Compat(args) => compat::run(args),
-        Command::Serve(args) => serve::run_serve(args),
-        Command::Token(args) => serve::run_token(args),
+        Command::Serve(rest) => forward::exit_with(forward::run(&rest.with("serve"), &[])?),
+        Command::Token(rest) => forward::exit_with(forward::run(&rest.with("token"), &[])?),
     }
 }

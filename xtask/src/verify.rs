@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use sb_runtime::TargetOptions;
-use sb_runtime::record::{self, CheckRecord};
-use sb_runtime::report;
+use sb_plan::TargetOptions;
+use sb_plan::record::{self, CheckRecord};
+use sb_plan::report;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -1,4 +1,4 @@
-//! `cargo xtask perf`: runs the performance suite (`sb_suites::perf`) against the embedded
+//! `cargo xtask perf` (forwarded to `sitebuilder perf`): runs the performance suite (`sb_suites::perf`) against the embedded
 //! provider or a deployment with a line of progress per phase, prints the summary table,
 //! writes `tests/reports/performance_report.md`, and exits non-zero when a target is missed.
 
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let meta = ReportMeta {
         environment: perf::report::environment_of(args.target.base_url.as_deref()),
         target: args.target.describe(),
-        date: crate::verify::now(),
+        date: crate::now(),
         api_version: sb_suites::api::api_version().to_string(),
         build: if cfg!(debug_assertions) {
             "debug"
