@@ -44,14 +44,16 @@ fn main() {
 /// Reads one spec and returns its client's source, or a message naming file and operation.
 fn generate(file: &Path) -> Result<String, String> {
     let name = file.display();
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("{name}: cannot read the spec: {e}"))?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("{name}: cannot read the spec: {e}"))?;
     let spec: OpenAPI = serde_yaml::from_str(&text).map_err(|e| {
         format!("{name}: not an OpenAPI 3.0.x document ({e}); progenitor reads 3.0.x only, run `cargo xtask lint` for details")
     })?;
     match try_generate(&spec) {
         Ok(Ok(code)) => Ok(code),
-        Ok(Err(e)) => Err(format!("{name}: progenitor rejected the spec: {e}; run `cargo xtask lint`")),
+        Ok(Err(e)) => Err(format!(
+            "{name}: progenitor rejected the spec: {e}; run `cargo xtask lint`"
+        )),
         Err(panic_message) => Err(locate_panic(file, &spec, &panic_message)),
     }
 }
@@ -102,8 +104,14 @@ fn locate_panic(file: &Path, spec: &OpenAPI, panic_message: &str) -> String {
                 .paths
                 .insert(path.clone(), openapiv3::ReferenceOr::Item(only));
             if try_generate(&single).is_err() {
-                let id = operation.operation_id.as_deref().unwrap_or("<no operationId>");
-                culprits.push(format!("operation `{id}` ({} {path})", method.to_uppercase()));
+                let id = operation
+                    .operation_id
+                    .as_deref()
+                    .unwrap_or("<no operationId>");
+                culprits.push(format!(
+                    "operation `{id}` ({} {path})",
+                    method.to_uppercase()
+                ));
             }
         }
     }
@@ -113,7 +121,10 @@ fn locate_panic(file: &Path, spec: &OpenAPI, panic_message: &str) -> String {
         "simplify the operation's request or responses"
     };
     if culprits.is_empty() {
-        format!("{}: progenitor panicked ({panic_message}); {hint}", file.display())
+        format!(
+            "{}: progenitor panicked ({panic_message}); {hint}",
+            file.display()
+        )
     } else {
         format!(
             "{}: progenitor cannot generate {} ({panic_message}); {hint}",

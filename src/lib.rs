@@ -4,7 +4,13 @@
 //! positional style: a spec change that is not matched by the code using these clients
 //! (a renamed field, a removed operation, a new required parameter) fails to compile.
 
-#![allow(clippy::all, missing_docs, unused_imports, dead_code, unreachable_patterns)]
+#![allow(
+    clippy::all,
+    missing_docs,
+    unused_imports,
+    dead_code,
+    unreachable_patterns
+)]
 
 /// Client for `openapi/generation-api.yaml` (page generation, templates, versions).
 pub mod generation {

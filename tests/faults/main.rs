@@ -48,7 +48,10 @@ fn expect_red(fault: Fault, op: &str, check: &str, outcome: Outcome) {
     match outcome {
         Ok(()) => panic!("{op} {check} stayed green although the provider has fault `{fault}`"),
         Err(failure) if failure.skipped => {
-            panic!("{op} {check} was skipped with fault `{fault}`: {}", failure.reason)
+            panic!(
+                "{op} {check} was skipped with fault `{fault}`: {}",
+                failure.reason
+            )
         }
         Err(failure) => eprintln!("{fault}: {op} {check} red as expected: {}", failure.reason),
     }
@@ -137,7 +140,12 @@ async fn wrong_field_type_typed() {
         t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
     })
     .await;
-    expect_red(Fault::WrongFieldType, "listTemplates", "TypedClient", outcome);
+    expect_red(
+        Fault::WrongFieldType,
+        "listTemplates",
+        "TypedClient",
+        outcome,
+    );
 }
 
 /// Every fault of the provider is exercised by at least one test above (a new fault without

@@ -82,7 +82,13 @@ fn foreign(spec_path: &Path, out: &Path) -> anyhow::Result<(Vec<Output>, Vec<Str
         .with_context(|| format!("loading {}", spec_path.display()))?;
     let module = sb_codegen::snake(&spec.name);
     let cwd = std::env::current_dir()?;
-    let absolute = |p: &Path| if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+    let absolute = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            cwd.join(p)
+        }
+    };
     let options = Options {
         spec_label: spec_path.display().to_string(),
         include_path: relative_path(&absolute(out), &absolute(spec_path)),

@@ -88,7 +88,11 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
         failed |= !findings.is_empty();
         match args.format {
             OutputFormat::Text => {
-                println!("{} (checked against the specs in {})", file.display(), spec_dir.display());
+                println!(
+                    "{} (checked against the specs in {})",
+                    file.display(),
+                    spec_dir.display()
+                );
                 print!("{}", sb_diff::render_findings(&consumer, &findings));
             }
             OutputFormat::Json => all.push((consumer.consumer.clone(), findings)),

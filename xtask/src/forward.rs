@@ -27,7 +27,15 @@ pub fn run(args: &[String], env: &[(&str, String)]) -> anyhow::Result<bool> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(crate::workspace_root())
-        .args(["run", "--quiet", "--package", "sb-cli", "--bin", "sitebuilder", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "sb-cli",
+            "--bin",
+            "sitebuilder",
+            "--",
+        ])
         .args(args)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .status()

@@ -6,11 +6,11 @@
 
 use clap::{Parser, Subcommand};
 
+mod codegen;
 mod compat;
 mod diff;
-mod codegen;
-mod lint;
 mod forward;
+mod lint;
 mod verify;
 
 #[derive(Parser)]

@@ -41,8 +41,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let target = args.target.describe();
     println!("\n{}", report::table(&records));
     let junit = dir.join("junit.xml");
-    std::fs::write(&junit, report::junit(&records, &target).map_err(anyhow::Error::msg)?)
-        .with_context(|| format!("writing {}", junit.display()))?;
+    std::fs::write(
+        &junit,
+        report::junit(&records, &target).map_err(anyhow::Error::msg)?,
+    )
+    .with_context(|| format!("writing {}", junit.display()))?;
     let markdown = dir.join("report.md");
     let date = now();
     std::fs::write(&markdown, report::markdown(&records, &target, &date))
@@ -50,7 +53,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("reports: {} and {}", junit.display(), markdown.display());
     let totals = report::totals(&records);
     if totals.fail > 0 {
-        bail!("{} of {} checks failed against {target}", totals.fail, records.len());
+        bail!(
+            "{} of {} checks failed against {target}",
+            totals.fail,
+            records.len()
+        );
     }
     Ok(())
 }
@@ -67,7 +74,9 @@ pub fn run_suites(
     let results = dir.join("results.jsonl");
     let _ = std::fs::remove_file(&results);
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(root).args(["test", "--package", "sitebuilder-contract"]);
+    command
+        .current_dir(root)
+        .args(["test", "--package", "sitebuilder-contract"]);
     for test in tests {
         command.args(["--test", test]);
     }

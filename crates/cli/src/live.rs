@@ -43,7 +43,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let consumer = Consumer::load(file)?;
             let findings = sb_diff::check_live(&consumer, &live).await;
             failed |= !findings.is_empty();
-            println!("{} (checked against {})", file.display(), args.target.describe());
+            println!(
+                "{} (checked against {})",
+                file.display(),
+                args.target.describe()
+            );
             print!("{}", sb_diff::render_findings(&consumer, &findings));
         }
         anyhow::Ok(failed)

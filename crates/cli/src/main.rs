@@ -10,7 +10,10 @@ mod perf;
 mod serve;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Site Builder commands that run the provider or the suites")]
+#[command(
+    name = "cargo xtask",
+    about = "Site Builder commands that run the provider or the suites"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

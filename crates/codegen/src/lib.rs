@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sb_plan::{examples, negative};
 use sb_plan::plan::Check;
+use sb_plan::{examples, negative};
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
 
@@ -122,9 +122,11 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
 
 /// Why an operation cannot get tests built from the spec alone, if it cannot.
 fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
-    if let Some(param) = op.parameters.iter().find(|p| {
-        p.required && !is_tenant(&p.name) && examples::param_example(spec, p).is_none()
-    }) {
+    if let Some(param) = op
+        .parameters
+        .iter()
+        .find(|p| p.required && !is_tenant(&p.name) && examples::param_example(spec, p).is_none())
+    {
         return Some(format!(
             "required {} parameter `{}` has no example and none can be made from its schema; add one",
             param.location.as_str(),
@@ -139,14 +141,20 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
             );
         }
         if !body.media_type.contains("json") {
-            return Some(format!("request media type `{}` is not JSON", body.media_type));
+            return Some(format!(
+                "request media type `{}` is not JSON",
+                body.media_type
+            ));
         }
     }
     if op.success().is_none() {
         return Some("no 2xx response is documented".into());
     }
     if op.method == "options" || op.method == "trace" || op.method == "head" {
-        return Some(format!("{} operations are not tested", op.method.to_uppercase()));
+        return Some(format!(
+            "{} operations are not tested",
+            op.method.to_uppercase()
+        ));
     }
     None
 }
@@ -234,7 +242,11 @@ fn operation_module(
     let tests = checks.iter().map(|check| {
         let test = format_ident!("{}", check.name());
         if *check == Check::TypedClient {
-            let body = typed_body(spec, op, options.typed.as_ref().expect("typed checks need a client"));
+            let body = typed_body(
+                spec,
+                op,
+                options.typed.as_ref().expect("typed checks need a client"),
+            );
             quote! {
                 #[tokio::test]
                 async fn #test() {
@@ -310,7 +322,11 @@ fn typed_body(spec: &Spec, op: &Operation, client: &TypedClient) -> TokenStream 
     if let Some(body) = &op.request_body {
         roots.push(&body.schema);
     }
-    if let Some(schema) = op.success().and_then(|r| r.content.first()).and_then(|m| m.schema.as_ref()) {
+    if let Some(schema) = op
+        .success()
+        .and_then(|r| r.content.first())
+        .and_then(|m| m.schema.as_ref())
+    {
         roots.push(schema);
     }
     let pins = pins::pins(spec, &module, &roots);
@@ -360,8 +376,14 @@ fn plain_string(spec: &Spec, schema: &Value) -> bool {
 /// The relative path from directory `from` to file `to` (both relative to one root, or
 /// both absolute), with `/` separators so output is the same on every platform.
 pub fn relative_path(from: &Path, to: &Path) -> String {
-    let from: Vec<Component> = from.components().filter(|c| *c != Component::CurDir).collect();
-    let to: Vec<Component> = to.components().filter(|c| *c != Component::CurDir).collect();
+    let from: Vec<Component> = from
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let to: Vec<Component> = to
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut out = PathBuf::new();
     for _ in common..from.len() {
@@ -393,9 +415,15 @@ mod tests {
     #[test]
     fn relative_paths() {
         assert_eq!(
-            relative_path(Path::new("tests/contract/generated"), Path::new("openapi/a.yaml")),
+            relative_path(
+                Path::new("tests/contract/generated"),
+                Path::new("openapi/a.yaml")
+            ),
             "../../../openapi/a.yaml"
         );
-        assert_eq!(relative_path(Path::new("out"), Path::new("out/x.yaml")), "x.yaml");
+        assert_eq!(
+            relative_path(Path::new("out"), Path::new("out/x.yaml")),
+            "x.yaml"
+        );
     }
 }

@@ -16,9 +16,9 @@ use serde_json::Value;
 const KEYWORDS: &[&str] = &[
     "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
     "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
-    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try",
-    "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// A property name as typify names the struct field (`brandScore` -> `brand_score`,
@@ -27,7 +27,13 @@ pub fn field_name(property: &str) -> String {
     let cleaned: String = property
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut out = cleaned.to_snake_case();
     if !out.starts_with(|c: char| c.is_alphabetic() || c == '_') {
@@ -85,9 +91,19 @@ fn collect(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<String>
     walk_children(spec, schema, found, depth);
 }
 
-fn walk_children(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<String>>, depth: usize) {
+fn walk_children(
+    spec: &Spec,
+    schema: &Value,
+    found: &mut BTreeMap<String, Vec<String>>,
+    depth: usize,
+) {
     for key in ["oneOf", "anyOf", "allOf"] {
-        for part in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for part in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect(spec, part, found, depth + 1);
         }
     }
@@ -107,7 +123,9 @@ fn walk_children(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<S
 /// The field names of an object schema (allOf parts merged); `None` for anything typify
 /// does not turn into a plain struct (enums, maps, unions, free-form objects).
 fn object_fields(spec: &Spec, schema: &Value) -> Option<Vec<String>> {
-    if schema.get("oneOf").is_some() || schema.get("anyOf").is_some() || schema.get("enum").is_some()
+    if schema.get("oneOf").is_some()
+        || schema.get("anyOf").is_some()
+        || schema.get("enum").is_some()
     {
         return None;
     }

@@ -17,7 +17,9 @@ pub fn param_example(spec: &Spec, param: &Parameter) -> Option<Value> {
 
 /// The example of a request body.
 pub fn body_example(spec: &Spec, body: &RequestBody) -> Option<Value> {
-    body.example.clone().or_else(|| synthesize(spec, &body.schema, 0))
+    body.example
+        .clone()
+        .or_else(|| synthesize(spec, &body.schema, 0))
 }
 
 /// A value valid for `schema`, when one can be made without guessing a pattern.
@@ -32,7 +34,11 @@ pub fn synthesize(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
     if let Some(default) = schema.get("default") {
         return Some(default.clone());
     }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return Some(first.clone());
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -51,8 +57,14 @@ pub fn synthesize(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
         }
     }
     let number = |key: &str| schema.get(key).and_then(Value::as_f64);
-    match schema.get("type").and_then(Value::as_str).unwrap_or("object") {
-        "integer" => Some(json!(number("minimum").map(|m| m.ceil() as i64).unwrap_or(1))),
+    match schema
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("object")
+    {
+        "integer" => Some(json!(
+            number("minimum").map(|m| m.ceil() as i64).unwrap_or(1)
+        )),
         "number" => Some(json!(number("minimum").unwrap_or(1.0))),
         "boolean" => Some(json!(true)),
         "string" => {
@@ -89,7 +101,8 @@ pub fn synthesize(spec: &Spec, schema: &Value, depth: usize) -> Option<Value> {
             let mut object = Map::new();
             let required = schema.get("required").and_then(Value::as_array);
             for name in required.into_iter().flatten().filter_map(Value::as_str) {
-                let prop = schema.pointer(&format!("/properties/{}", sb_spec::escape_pointer(name)));
+                let prop =
+                    schema.pointer(&format!("/properties/{}", sb_spec::escape_pointer(name)));
                 let value = prop.and_then(|p| synthesize(spec, p, depth + 1))?;
                 object.insert(name.to_string(), value);
             }
@@ -134,13 +147,21 @@ components:
     fn synthesises_required_properties_within_bounds() {
         let spec = spec();
         let value = synthesize(&spec, &json!({"$ref": "#/components/schemas/Pet"}), 0).unwrap();
-        assert_eq!(value, json!({"name": "examplexxx", "kind": "dog", "age": 3}));
-        let validator = spec.validator(&json!({"$ref": "#/components/schemas/Pet"})).unwrap();
+        assert_eq!(
+            value,
+            json!({"name": "examplexxx", "kind": "dog", "age": 3})
+        );
+        let validator = spec
+            .validator(&json!({"$ref": "#/components/schemas/Pet"}))
+            .unwrap();
         assert!(validator.is_valid(&value));
     }
 
     #[test]
     fn gives_up_on_patterns() {
-        assert_eq!(synthesize(&spec(), &json!({"$ref": "#/components/schemas/Coded"}), 0), None);
+        assert_eq!(
+            synthesize(&spec(), &json!({"$ref": "#/components/schemas/Coded"}), 0),
+            None
+        );
     }
 }

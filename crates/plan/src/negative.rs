@@ -31,8 +31,7 @@ pub fn body_mutations(spec: &Spec, op: &Operation, check: Check) -> Vec<Mutation
     if out.is_empty() && check != Check::ErrorMissingRequired {
         // Look one level down: brandAssets.primaryColor and the like.
         for (name, value) in example {
-            let (Value::Object(inner), Some(prop)) = (value, property(spec, &schema, name))
-            else {
+            let (Value::Object(inner), Some(prop)) = (value, property(spec, &schema, name)) else {
                 continue;
             };
             let Some(inner_schema) = object_schema(spec, &prop) else {
@@ -137,7 +136,9 @@ pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
 
 /// `logo-3f9a1c2b7d4e5f60` -> `logo-0000000000000000`: same shape, almost surely unknown.
 fn zero_trailing_hex(example: &str) -> String {
-    let keep = example.trim_end_matches(|c: char| c.is_ascii_hexdigit()).len();
+    let keep = example
+        .trim_end_matches(|c: char| c.is_ascii_hexdigit())
+        .len();
     let zeros = "0".repeat(example.len() - keep);
     format!("{}{zeros}", &example[..keep])
 }
@@ -170,7 +171,11 @@ fn required(schema: &Map<String, Value>) -> Vec<String> {
     let mut names: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
@@ -250,7 +255,10 @@ fn invalid_among(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>)
     let Ok(validator) = spec.validator(&Value::Object(prop.clone())) else {
         return Vec::new();
     };
-    candidates.into_iter().filter(|c| !validator.is_valid(c)).collect()
+    candidates
+        .into_iter()
+        .filter(|c| !validator.is_valid(c))
+        .collect()
 }
 
 fn short(value: &Value) -> String {
@@ -268,7 +276,10 @@ mod tests {
 
     #[test]
     fn zeroes_the_trailing_hex_run() {
-        assert_eq!(zero_trailing_hex("logo-3f9a1c2b7d4e5f60"), "logo-0000000000000000");
+        assert_eq!(
+            zero_trailing_hex("logo-3f9a1c2b7d4e5f60"),
+            "logo-0000000000000000"
+        );
         assert_eq!(zero_trailing_hex("gen-demo-0001"), "gen-demo-0000");
         assert_eq!(zero_trailing_hex("v1"), "v0");
     }
@@ -276,7 +287,10 @@ mod tests {
     #[test]
     fn wrong_type_changes_the_json_type() {
         let prop = json!({"type": "integer"});
-        assert_eq!(wrong_type(prop.as_object().unwrap()), Some(json!("not-a-number")));
+        assert_eq!(
+            wrong_type(prop.as_object().unwrap()),
+            Some(json!("not-a-number"))
+        );
     }
 
     #[test]

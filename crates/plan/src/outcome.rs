@@ -45,7 +45,11 @@ pub type Outcome = Result<(), Failure>;
 
 /// Fails with `reason` unless `condition` holds.
 pub fn ensure(condition: bool, reason: impl FnOnce() -> String) -> Outcome {
-    if condition { Ok(()) } else { Err(fail(reason())) }
+    if condition {
+        Ok(())
+    } else {
+        Err(fail(reason()))
+    }
 }
 
 /// How a check ended, as recorded for reports.

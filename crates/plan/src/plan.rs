@@ -161,7 +161,9 @@ impl Check {
         }
     }
 
-    /// Whether this check applies to `op`; `None` when it does, else why not.
+    /// Whether this check can apply to `op` from its shape alone. The emitter narrows it
+    /// further with the spec (`sb_codegen::checks_for`): bearer schemes, invalid inputs the
+    /// schema lets it make, a typed client.
     pub fn applies(self, op: &Operation) -> bool {
         use Check::*;
         let secured = !op.security.is_empty();
@@ -169,29 +171,21 @@ impl Check {
             .request_body
             .as_ref()
             .is_some_and(|b| b.media_type.contains("json"));
+        let path_params = op.parameters.iter().any(|p| p.location == Location::Path);
         let resource_params = op
             .parameters
             .iter()
             .any(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM);
-        let tenant_scoped = op
-            .parameters
-            .iter()
-            .any(|p| p.location == Location::Path || p.name.eq_ignore_ascii_case(TENANT_HEADER));
         match self {
-            Conformance | CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => {
-                true
-            }
-            TypedClient => true,
+            Conformance
+            | TypedClient
+            | CorsPreflightAllowed
+            | CorsPreflightDisallowed
+            | CorsActualResponse => true,
             AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
             | AuthAlgNone => secured,
-            TenantOtherTenantToken => {
-                secured
-                    && op
-                        .parameters
-                        .iter()
-                        .any(|p| p.location == Location::Path)
-                    && tenant_scoped
-            }
+            // Something in the path names the tenant or one of its resources.
+            TenantOtherTenantToken => secured && path_params,
             TenantHeaderMismatch => {
                 secured
                     && op.parameters.iter().any(|p| {
@@ -199,16 +193,15 @@ impl Check {
                     })
             }
             ErrorInvalidJson => json_body,
-            ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorBadEnum => {
-                // Decided by the shape of the body schema; the emitter asks `crate::negative`.
-                json_body
-            }
+            ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorBadEnum => json_body,
             ErrorUnknownId => resource_params && op.documents_status(404).is_some() && !op.is_sse(),
             SseStreamFormat | SseProgress | SseTerminal | SseBudget => op.is_sse(),
             SseErrorEvent => op.is_sse() && json_body,
             PerfBudget => {
                 !op.is_sse()
-                    && (op.slo.avg_ms.is_some() || op.slo.p95_ms.is_some() || op.slo.max_ms.is_some())
+                    && (op.slo.avg_ms.is_some()
+                        || op.slo.p95_ms.is_some()
+                        || op.slo.max_ms.is_some())
             }
         }
     }
@@ -219,7 +212,10 @@ impl Check {
 pub fn bearer_secured(spec: &Spec, op: &Operation) -> bool {
     !op.security.is_empty()
         && op.security.iter().all(|name| {
-            let pointer = format!("/components/securitySchemes/{}", sb_spec::escape_pointer(name));
+            let pointer = format!(
+                "/components/securitySchemes/{}",
+                sb_spec::escape_pointer(name)
+            );
             spec.doc.pointer(&pointer).is_some_and(|scheme| {
                 let scheme = spec.resolve(scheme, &pointer).unwrap_or(scheme);
                 scheme.get("type").and_then(serde_json::Value::as_str) == Some("http")

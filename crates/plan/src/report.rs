@@ -30,7 +30,9 @@ pub fn totals(records: &[CheckRecord]) -> Totals {
 }
 
 /// `(operation, family) -> records`, operations sorted by spec then id.
-fn grid(records: &[CheckRecord]) -> BTreeMap<(String, String), BTreeMap<String, Vec<&CheckRecord>>> {
+fn grid(
+    records: &[CheckRecord],
+) -> BTreeMap<(String, String), BTreeMap<String, Vec<&CheckRecord>>> {
     let mut grid: BTreeMap<_, BTreeMap<String, Vec<&CheckRecord>>> = BTreeMap::new();
     for record in records {
         grid.entry((record.spec.clone(), record.operation.clone()))
@@ -60,7 +62,12 @@ fn cell(records: Option<&Vec<&CheckRecord>>) -> String {
 /// The terminal table: one row per operation, one column per family, then the failures.
 pub fn table(records: &[CheckRecord]) -> String {
     let grid = grid(records);
-    let op_width = grid.keys().map(|(_, op)| op.len()).max().unwrap_or(9).max(9);
+    let op_width = grid
+        .keys()
+        .map(|(_, op)| op.len())
+        .max()
+        .unwrap_or(9)
+        .max(9);
     let mut out = String::new();
     let _ = write!(out, "{:<op_width$}", "operation");
     for family in Family::ALL {
@@ -76,29 +83,54 @@ pub fn table(records: &[CheckRecord]) -> String {
         }
         out.push('\n');
     }
-    let failures: Vec<_> = records.iter().filter(|r| r.status == Status::Fail).collect();
+    let failures: Vec<_> = records
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .collect();
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");
         for record in failures {
-            let _ = writeln!(out, "  {} {}: {}", record.operation, record.check, record.reason);
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                record.operation, record.check, record.reason
+            );
         }
     }
     let measured: Vec<_> = records.iter().filter(|r| !r.detail.is_empty()).collect();
     if !measured.is_empty() {
         out.push_str("\nmeasured:\n");
         for record in measured {
-            let _ = writeln!(out, "  {} {}: {}", record.operation, record.check, record.detail);
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                record.operation, record.check, record.detail
+            );
         }
     }
-    let skips: Vec<_> = records.iter().filter(|r| r.status == Status::Skip).collect();
+    let skips: Vec<_> = records
+        .iter()
+        .filter(|r| r.status == Status::Skip)
+        .collect();
     if !skips.is_empty() {
         out.push_str("\nskipped:\n");
         for record in skips {
-            let _ = writeln!(out, "  {} {}: {}", record.operation, record.check, record.reason);
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                record.operation, record.check, record.reason
+            );
         }
     }
     let t = totals(records);
-    let _ = writeln!(out, "\n{} checks: {} passed, {} failed, {} skipped", records.len(), t.pass, t.fail, t.skip);
+    let _ = writeln!(
+        out,
+        "\n{} checks: {} passed, {} failed, {} skipped",
+        records.len(),
+        t.pass,
+        t.fail,
+        t.skip
+    );
     out
 }
 
@@ -130,7 +162,9 @@ pub fn junit(records: &[CheckRecord], target: &str) -> Result<String, String> {
         suite.add_test_case(case);
     }
     report.add_test_suites(suites.into_values());
-    report.to_string().map_err(|e| format!("cannot write JUnit XML: {e}"))
+    report
+        .to_string()
+        .map_err(|e| format!("cannot write JUnit XML: {e}"))
 }
 
 /// The markdown report.
@@ -173,14 +207,28 @@ pub fn markdown(records: &[CheckRecord], target: &str, date: &str) -> String {
             let _ = writeln!(out, "| `{}` | {} | {} |", r.operation, r.check, r.detail);
         }
     }
-    let failures: Vec<_> = records.iter().filter(|r| r.status != Status::Pass).collect();
+    let failures: Vec<_> = records
+        .iter()
+        .filter(|r| r.status != Status::Pass)
+        .collect();
     if !failures.is_empty() {
         let _ = writeln!(out, "\n## Failures and skips\n");
-        let _ = writeln!(out, "| operation | check | status | reason |\n|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "| operation | check | status | reason |\n|---|---|---|---|"
+        );
         for r in failures {
-            let status = if r.status == Status::Fail { "FAIL" } else { "skip" };
+            let status = if r.status == Status::Fail {
+                "FAIL"
+            } else {
+                "skip"
+            };
             let reason = r.reason.replace('|', "\\|").replace('\n', " ");
-            let _ = writeln!(out, "| `{}` | {} | {status} | {reason} |", r.operation, r.check);
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {status} | {reason} |",
+                r.operation, r.check
+            );
         }
     }
     out
@@ -206,8 +254,20 @@ mod tests {
     #[test]
     fn table_shows_failures_with_reasons() {
         let records = vec![
-            record("listTemplates", "conformance", "conformance", Status::Pass, ""),
-            record("listTemplates", "auth_alg_none", "auth", Status::Fail, "expected status 401, got 200"),
+            record(
+                "listTemplates",
+                "conformance",
+                "conformance",
+                Status::Pass,
+                "",
+            ),
+            record(
+                "listTemplates",
+                "auth_alg_none",
+                "auth",
+                Status::Fail,
+                "expected status 401, got 200",
+            ),
         ];
         let table = table(&records);
         assert!(table.contains("FAIL 1/1"), "{table}");

@@ -163,7 +163,11 @@ impl<'a> Ctx<'a> {
 
     /// Checks an error response: documented status in `expected` (empty: any documented
     /// 4xx), `application/json`, and a body valid against the documented error schema.
-    pub fn error_response(&self, response: &RawResponse, expected: &[u16]) -> Result<Value, Failure> {
+    pub fn error_response(
+        &self,
+        response: &RawResponse,
+        expected: &[u16],
+    ) -> Result<Value, Failure> {
         let status_ok = if expected.is_empty() {
             (400..500).contains(&response.status)
         } else {

@@ -26,7 +26,6 @@ fn take_note(operation: &str, check: Check) -> String {
         .unwrap_or_default()
 }
 
-
 /// Appends the record when `SB_RESULTS_FILE` is set; reporting must never fail a check,
 /// so a write error is printed instead.
 pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
@@ -61,4 +60,3 @@ pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
         eprintln!("cannot append to {path}: {e}");
     }
 }
-

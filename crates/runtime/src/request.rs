@@ -72,8 +72,13 @@ impl RawResponse {
 
     /// The media type of the body, without parameters, lowercased.
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type")
-            .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.header("content-type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
     }
 
     /// The body parsed as JSON.
@@ -116,7 +121,9 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
         } else if param.location == Location::Path && param.name == TENANT_PATH_PARAM {
             Some(tenant.to_string())
         } else {
-            examples::param_example(spec, param).as_ref().map(example_text)
+            examples::param_example(spec, param)
+                .as_ref()
+                .map(example_text)
         };
         match param.location {
             Location::Path => {
@@ -190,11 +197,17 @@ pub fn build(
     let mut headers = HeaderMap::new();
     let tenant = plan.tenant.as_deref().unwrap_or(target.tenant());
     let header_tenant = plan.header_tenant.as_deref().unwrap_or(tenant);
-    for param in op.parameters.iter().filter(|p| p.location == Location::Header) {
+    for param in op
+        .parameters
+        .iter()
+        .filter(|p| p.location == Location::Header)
+    {
         let value = if param.name.eq_ignore_ascii_case(TENANT_HEADER) {
             Some(header_tenant.to_string())
         } else {
-            examples::param_example(spec, param).as_ref().map(example_text)
+            examples::param_example(spec, param)
+                .as_ref()
+                .map(example_text)
         };
         if let Some(value) = value.filter(|_| param.required || param.example.is_some()) {
             insert(&mut headers, &param.name, &value)?;
@@ -202,16 +215,16 @@ pub fn build(
     }
     if let Some(kind) = plan.token {
         let token = target.token_of(kind).ok_or_else(|| {
-            fail(format!("no {kind:?} token for this target; pass --jwt-secret"))
+            fail(format!(
+                "no {kind:?} token for this target; pass --jwt-secret"
+            ))
         })?;
         insert(&mut headers, "authorization", &format!("Bearer {token}"))?;
     }
     for (name, value) in &plan.headers {
         insert(&mut headers, name, value)?;
     }
-    let mut builder = client
-        .request(method, url(ctx, plan)?)
-        .headers(headers);
+    let mut builder = client.request(method, url(ctx, plan)?).headers(headers);
     if let Some(body) = &op.request_body {
         let bytes = match &plan.body {
             Body::Example => {

@@ -102,8 +102,17 @@ impl SseReader {
                 return Ok(Some(event));
             }
             if self.closed {
-                // A final event without its blank line still counts.
-                return Ok(self.flush());
+                // Browsers drop an event the stream ends in the middle of (no blank line
+                // after it), so it is a protocol violation, not an event.
+                let rest = String::from_utf8_lossy(&std::mem::take(&mut self.buffer)).into_owned();
+                let pending = std::mem::take(&mut self.data);
+                if !rest.trim().is_empty() || !pending.is_empty() {
+                    let text = pending.join("\n") + &rest;
+                    self.stray_lines.push(format!(
+                        "unterminated event at the end of the stream: {text}"
+                    ));
+                }
+                return Ok(None);
             }
             let elapsed = self.started.elapsed();
             if elapsed >= limits.total {
@@ -179,7 +188,10 @@ impl SseReader {
                 continue;
             }
             let (field, value) = match line.split_once(':') {
-                Some((field, value)) => (field.to_string(), value.strip_prefix(' ').unwrap_or(value).to_string()),
+                Some((field, value)) => (
+                    field.to_string(),
+                    value.strip_prefix(' ').unwrap_or(value).to_string(),
+                ),
                 None => (line.clone(), String::new()),
             };
             match field.as_str() {
@@ -225,9 +237,15 @@ mod tests {
         .record(SseLimits::default(), |_| false)
         .await;
         let data: Vec<_> = recording.events.iter().map(|e| e.data.as_str()).collect();
-        assert_eq!(data, ["{\"type\":\"progress\"}", "a\nb", "last"]);
+        assert_eq!(data, ["{\"type\":\"progress\"}", "a\nb"]);
         assert_eq!(recording.events[1].event.as_deref(), Some("x"));
         assert_eq!(recording.end, StreamEnd::Closed);
+        // EventSource drops an event the stream ends in the middle of: so does the reader,
+        // and it reports it.
+        assert_eq!(
+            recording.stray_lines,
+            ["unterminated event at the end of the stream: data: last"]
+        );
     }
 
     #[tokio::test]
@@ -250,7 +268,11 @@ mod tests {
             .record(limits, |_| false)
             .await;
         assert_eq!(recording.events.len(), 1);
-        assert!(matches!(recording.end, StreamEnd::Stalled { .. }), "{:?}", recording.end);
+        assert!(
+            matches!(recording.end, StreamEnd::Stalled { .. }),
+            "{:?}",
+            recording.end
+        );
     }
 
     #[tokio::test]

@@ -16,14 +16,18 @@ pub enum TargetError {
     #[error("cannot start the embedded reference provider: {0}")]
     Embedded(String),
     /// The deployment did not answer in time.
-    #[error("{url} did not answer within {seconds} s ({last_error}); check --base-url and that the deployment is up")]
+    #[error(
+        "{url} did not answer within {seconds} s ({last_error}); check --base-url and that the deployment is up"
+    )]
     Unreachable {
         url: String,
         seconds: u64,
         last_error: String,
     },
     /// Neither a secret nor a token was given for a deployment.
-    #[error("no credentials for {url}: pass --jwt-secret, or --token (and --other-tenant-token for isolation checks)")]
+    #[error(
+        "no credentials for {url}: pass --jwt-secret, or --token (and --other-tenant-token for isolation checks)"
+    )]
     NoCredentials { url: String },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
@@ -57,11 +61,10 @@ impl Target {
             Some(url) => {
                 let base_url = url.trim_end_matches('/').to_string();
                 wait_ready(&base_url, Duration::from_secs(options.timeout_secs)).await?;
-                let tokens = Tokens::for_options(options).ok_or_else(|| {
-                    TargetError::NoCredentials {
+                let tokens =
+                    Tokens::for_options(options).ok_or_else(|| TargetError::NoCredentials {
                         url: base_url.clone(),
-                    }
-                })?;
+                    })?;
                 Ok(Target {
                     base_url,
                     tokens,

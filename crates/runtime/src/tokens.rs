@@ -141,17 +141,16 @@ mod tests {
         let tokens = Tokens::for_options(&options).unwrap();
         let tampered = tamper_signature(tokens.valid());
         assert_ne!(tampered, tokens.valid());
-        assert_eq!(
-            tampered.split('.').nth(1),
-            tokens.valid().split('.').nth(1)
-        );
+        assert_eq!(tampered.split('.').nth(1), tokens.valid().split('.').nth(1));
     }
 
     #[test]
     fn alg_none_token_has_empty_signature() {
         let token = alg_none("a.b.c");
         assert!(token.ends_with("b."));
-        let header = URL_SAFE_NO_PAD.decode(token.split('.').next().unwrap()).unwrap();
+        let header = URL_SAFE_NO_PAD
+            .decode(token.split('.').next().unwrap())
+            .unwrap();
         assert_eq!(header, br#"{"alg":"none","typ":"JWT"}"#);
     }
 

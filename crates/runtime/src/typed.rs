@@ -32,7 +32,10 @@ impl Typed {
 
     /// A reqwest client that sends the main tenant's token (progenitor ignores security).
     pub fn client(&self) -> Result<reqwest::Client, Failure> {
-        self.ctx.target.typed_http().map_err(|e| fail(e.to_string()))
+        self.ctx
+            .target
+            .typed_http()
+            .map_err(|e| fail(e.to_string()))
     }
 
     /// Parameter `name` from its example (the target's tenant for tenant parameters),
@@ -80,7 +83,12 @@ impl Typed {
             .request_body
             .as_ref()
             .and_then(|b| crate::examples::body_example(&self.ctx.spec, b))
-            .ok_or_else(|| fail(format!("{}: the request body has no example", self.ctx.op.id)))?;
+            .ok_or_else(|| {
+                fail(format!(
+                    "{}: the request body has no example",
+                    self.ctx.op.id
+                ))
+            })?;
         serde_json::from_value(example).map_err(|e| {
             fail(format!(
                 "{}: the request body example does not fit the typed request: {e}",
@@ -90,7 +98,12 @@ impl Typed {
     }
 
     fn expect_status(&self, status: u16) -> Outcome {
-        let success = self.ctx.op.success().map(|r| r.status.clone()).unwrap_or_default();
+        let success = self
+            .ctx
+            .op
+            .success()
+            .map(|r| r.status.clone())
+            .unwrap_or_default();
         ensure(success == status.to_string(), || {
             format!("typed client got status {status}, the spec's success is {success}")
         })
@@ -123,7 +136,9 @@ impl Typed {
                     .any(|t| event.data.contains(&format!("\"type\":\"{t}\"")))
             })
             .await;
-        ensure(!recording.events.is_empty(), || "the typed stream held no event".into())?;
+        ensure(!recording.events.is_empty(), || {
+            "the typed stream held no event".into()
+        })?;
         for (index, event) in recording.events.iter().enumerate() {
             serde_json::from_str::<T>(&event.data).map_err(|e| {
                 fail(format!(
@@ -145,7 +160,9 @@ impl Typed {
         let mut stream = value.into_inner().into_inner();
         let mut size = 0;
         while let Some(chunk) = stream.next().await {
-            size += chunk.map_err(|e| fail(format!("reading the body: {e}")))?.len();
+            size += chunk
+                .map_err(|e| fail(format!("reading the body: {e}")))?
+                .len();
         }
         ensure(size > 0, || "the typed client read an empty body".into())
     }

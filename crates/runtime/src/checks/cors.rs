@@ -38,8 +38,14 @@ async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::ou
     let response = client
         .request(reqwest::Method::OPTIONS, &url)
         .header("Origin", origin)
-        .header("Access-Control-Request-Method", ctx.op.method.to_uppercase())
-        .header("Access-Control-Request-Headers", sent_headers(ctx).join(","))
+        .header(
+            "Access-Control-Request-Method",
+            ctx.op.method.to_uppercase(),
+        )
+        .header(
+            "Access-Control-Request-Headers",
+            sent_headers(ctx).join(","),
+        )
         .send()
         .await
         .map_err(|e| fail(format!("OPTIONS {url}: {e}")))?;
@@ -59,12 +65,14 @@ async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::ou
 
 /// Checks `Access-Control-Allow-Origin` (+ credentials and Vary) on any response.
 fn allows_origin(response: &RawResponse, origin: &str) -> Outcome {
-    let acao = response.header("access-control-allow-origin").ok_or_else(|| {
-        fail(format!(
-            "status {}: no Access-Control-Allow-Origin for allowed origin {origin}",
-            response.status
-        ))
-    })?;
+    let acao = response
+        .header("access-control-allow-origin")
+        .ok_or_else(|| {
+            fail(format!(
+                "status {}: no Access-Control-Allow-Origin for allowed origin {origin}",
+                response.status
+            ))
+        })?;
     if acao == "*" {
         return ensure(
             response.header("access-control-allow-credentials") != Some("true"),
@@ -104,7 +112,10 @@ pub async fn preflight_allowed(ctx: &Ctx<'_>) -> Outcome {
     let method = ctx.op.method.to_uppercase();
     let methods = response.header("access-control-allow-methods");
     ensure(lists(methods, &method), || {
-        format!("Access-Control-Allow-Methods `{}` lacks {method}", methods.unwrap_or(""))
+        format!(
+            "Access-Control-Allow-Methods `{}` lacks {method}",
+            methods.unwrap_or("")
+        )
     })?;
     let allowed = response.header("access-control-allow-headers");
     for header in sent_headers(ctx) {
@@ -123,7 +134,10 @@ pub async fn preflight_allowed(ctx: &Ctx<'_>) -> Outcome {
 pub async fn preflight_disallowed(ctx: &Ctx<'_>) -> Outcome {
     let response = preflight(ctx, DISALLOWED_ORIGIN).await?;
     ensure(response.status < 500, || {
-        format!("preflight from a disallowed origin answered {}", response.status)
+        format!(
+            "preflight from a disallowed origin answered {}",
+            response.status
+        )
     })?;
     match response.header("access-control-allow-origin") {
         None => Ok(()),

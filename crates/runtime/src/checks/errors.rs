@@ -11,7 +11,10 @@ use crate::request::{self, Body, RequestPlan};
 /// Sends each mutation of the example body that `check` names.
 pub async fn bad_input(ctx: &Ctx<'_>, check: Check) -> Outcome {
     let cases: Vec<(String, Body)> = if check == Check::ErrorInvalidJson {
-        vec![("a body that is not JSON".into(), Body::Raw("{\"prompt\": not json"))]
+        vec![(
+            "a body that is not JSON".into(),
+            Body::Raw("{\"prompt\": not json"),
+        )]
     } else {
         negative::body_mutations(&ctx.spec, &ctx.op, check)
             .into_iter()

@@ -85,7 +85,12 @@ pub async fn budget(ctx: &Ctx<'_>, samples: usize) -> Outcome {
         crate::plan::Check::PerfBudget,
         format!(
             "{} requests: avg {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            latency.count, latency.avg_ms, latency.p50_ms, latency.p95_ms, latency.p99_ms, latency.max_ms
+            latency.count,
+            latency.avg_ms,
+            latency.p50_ms,
+            latency.p95_ms,
+            latency.p99_ms,
+            latency.max_ms
         ),
     );
     let mut over = Vec::new();

@@ -23,7 +23,8 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
         .streaming_http()
         .map_err(|e| fail(e.to_string()))?;
     let mut plan = plan.clone();
-    plan.headers.push(("Accept".into(), "text/event-stream".into()));
+    plan.headers
+        .push(("Accept".into(), "text/event-stream".into()));
     let request = request::build(ctx, &client, &plan)?;
     let started = Instant::now();
     let response = client
@@ -80,7 +81,15 @@ pub async fn record(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<Stream, Failure
         .events
         .iter()
         .filter_map(|e| serde_json::from_str::<Value>(&e.data).ok())
-        .map(|v| (v.get("type").and_then(Value::as_str).unwrap_or("").to_string(), v))
+        .map(|v| {
+            (
+                v.get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                v,
+            )
+        })
         .collect();
     Ok(Stream {
         head,
@@ -115,7 +124,10 @@ pub fn documented_types(ctx: &Ctx<'_>) -> BTreeSet<String> {
     let Ok(schema) = ctx.spec.resolve(schema, "") else {
         return types;
     };
-    if let Some(mapping) = schema.pointer("/discriminator/mapping").and_then(Value::as_object) {
+    if let Some(mapping) = schema
+        .pointer("/discriminator/mapping")
+        .and_then(Value::as_object)
+    {
         types.extend(mapping.keys().cloned());
     }
     for variant in schema
@@ -126,8 +138,15 @@ pub fn documented_types(ctx: &Ctx<'_>) -> BTreeSet<String> {
         .flatten()
     {
         if let Ok(variant) = ctx.spec.resolve(variant, "") {
-            let values = variant.pointer("/properties/type/enum").and_then(Value::as_array);
-            types.extend(values.into_iter().flatten().filter_map(|v| v.as_str().map(String::from)));
+            let values = variant
+                .pointer("/properties/type/enum")
+                .and_then(Value::as_array);
+            types.extend(
+                values
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(String::from)),
+            );
         }
     }
     types
@@ -154,7 +173,9 @@ fn check_format(ctx: &Ctx<'_>, stream: &Stream) -> Outcome {
     if let Some(line) = stream.recording.stray_lines.first() {
         return Err(fail(format!("a line that is not an SSE field: `{line}`")));
     }
-    ensure(!stream.recording.events.is_empty(), || "the stream holds no event".into())?;
+    ensure(!stream.recording.events.is_empty(), || {
+        "the stream holds no event".into()
+    })?;
     let schema = ctx
         .op
         .sse_event_schema()
@@ -163,7 +184,10 @@ fn check_format(ctx: &Ctx<'_>, stream: &Stream) -> Outcome {
     let types = documented_types(ctx);
     for (index, event) in stream.recording.events.iter().enumerate() {
         let value: Value = serde_json::from_str(&event.data).map_err(|e| {
-            fail(format!("event {index}: data is not JSON ({e}): {}", event.data))
+            fail(format!(
+                "event {index}: data is not JSON ({e}): {}",
+                event.data
+            ))
         })?;
         ctx.validate(&schema, &value, &format!("event {index}"))?;
         let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
@@ -185,7 +209,9 @@ pub async fn progress(ctx: &Ctx<'_>) -> Outcome {
         .map(|(_, v)| v.get("progress").and_then(Value::as_i64).unwrap_or(-1))
         .collect();
     ensure(!values.is_empty(), || "no progress event".into())?;
-    ensure(values[0] == 0, || format!("the first progress is {}, not 0", values[0]))?;
+    ensure(values[0] == 0, || {
+        format!("the first progress is {}, not 0", values[0])
+    })?;
     for pair in values.windows(2) {
         ensure(pair[1] >= pair[0], || {
             format!("progress decreased from {} to {}", pair[0], pair[1])
@@ -222,7 +248,9 @@ pub async fn terminal(ctx: &Ctx<'_>) -> Outcome {
         )
     })?;
     let (kind, last) = &stream.events[terminals[0]];
-    ensure(kind == "complete", || format!("a valid request ended with `{kind}`: {last}"))?;
+    ensure(kind == "complete", || {
+        format!("a valid request ended with `{kind}`: {last}")
+    })?;
     ensure(stream.events.iter().any(|(t, _)| t == "chunk"), || {
         "no chunk before complete".into()
     })?;
@@ -275,7 +303,10 @@ pub async fn expect_single_error(ctx: &Ctx<'_>, plan: &RequestPlan) -> Outcome {
     let error = &stream.events[0].1;
     for field in ["code", "message"] {
         ensure(
-            error.get(field).and_then(Value::as_str).is_some_and(|s| !s.is_empty()),
+            error
+                .get(field)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty()),
             || format!("the error event has no `{field}`: {error}"),
         )?;
     }
@@ -287,7 +318,10 @@ pub async fn budget(ctx: &Ctx<'_>) -> Outcome {
     let stream = record(ctx, &RequestPlan::default()).await?;
     ended_cleanly(&stream)?;
     let timings = timings(&stream);
-    let ms = |d: Option<Duration>| d.map(|d| format!("{} ms", d.as_millis())).unwrap_or("none".into());
+    let ms = |d: Option<Duration>| {
+        d.map(|d| format!("{} ms", d.as_millis()))
+            .unwrap_or("none".into())
+    };
     crate::record::note(
         &ctx.op.id,
         crate::plan::Check::SseBudget,
@@ -303,13 +337,19 @@ pub async fn budget(ctx: &Ctx<'_>) -> Outcome {
             .first_chunk
             .ok_or_else(|| fail("no chunk event arrived"))?;
         ensure(first.as_millis() as u64 <= budget, || {
-            format!("time to first chunk {} ms exceeds {budget} ms", first.as_millis())
+            format!(
+                "time to first chunk {} ms exceeds {budget} ms",
+                first.as_millis()
+            )
         })?;
     }
     if let Some(budget) = ctx.op.slo.last_chunk_ms {
         let last = timings.last.ok_or_else(|| fail("no event arrived"))?;
         ensure(last.as_millis() as u64 <= budget, || {
-            format!("time to last event {} ms exceeds {budget} ms", last.as_millis())
+            format!(
+                "time to last event {} ms exceeds {budget} ms",
+                last.as_millis()
+            )
         })?;
     }
     Ok(())

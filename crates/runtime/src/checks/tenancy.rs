@@ -32,17 +32,23 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
     // The other tenant asks for the first tenant's resources: under the first tenant's path
     // (403 or 404), and, where the path names a tenant, under its own tenant's path with the
     // first tenant's ids (404: the resources must be invisible, not merely forbidden).
-    let mut cases = vec![(ctx.target.tenant().to_string(), ctx.documented_among(&[403, 404]))];
-    let names_tenant = ctx
-        .op
-        .parameters
-        .iter()
-        .any(|p| p.location == sb_spec::Location::Path && p.name == crate::plan::TENANT_PATH_PARAM);
-    let names_resource = ctx.op.parameters.iter().any(|p| {
-        p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
-    });
+    let mut cases = vec![(
+        ctx.target.tenant().to_string(),
+        ctx.documented_among(&[403, 404]),
+    )];
+    let names_tenant =
+        ctx.op.parameters.iter().any(|p| {
+            p.location == sb_spec::Location::Path && p.name == crate::plan::TENANT_PATH_PARAM
+        });
+    let names_resource =
+        ctx.op.parameters.iter().any(|p| {
+            p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
+        });
     if names_tenant && names_resource {
-        cases.push((ctx.target.other_tenant().to_string(), ctx.documented_among(&[404])));
+        cases.push((
+            ctx.target.other_tenant().to_string(),
+            ctx.documented_among(&[404]),
+        ));
     }
     for (path_tenant, expected) in cases {
         let plan = RequestPlan {
