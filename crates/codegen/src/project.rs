@@ -38,8 +38,11 @@ pub struct Output {
     pub text: String,
 }
 
+/// One generated file's path and what it covers.
+pub type Summary = (String, Generated);
+
 /// Everything `gen` produces for the project, plus the per-spec results for the summary.
-pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<(String, Generated)>), GenError> {
+pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenError> {
     let mut outputs = Vec::new();
     let mut results = Vec::new();
     let mut specs = Vec::new();
@@ -98,7 +101,7 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<(String, Generat
         });
         outputs.push(Output {
             path: Path::new(out).join("mod.rs"),
-            text: module_index(&[module.clone()], PROJECT_COMMAND),
+            text: module_index(std::slice::from_ref(&module), PROJECT_COMMAND),
         });
         results.push((format!("{out}/{module}.rs"), generated));
     }

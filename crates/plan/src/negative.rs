@@ -121,7 +121,7 @@ pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
         .parameters
         .iter()
         .filter(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM)
-        .last()?;
+        .next_back()?;
     let example = param.example.as_ref().and_then(Value::as_str).unwrap_or("");
     let candidates = [
         format!("unknown-{}", uuid::Uuid::new_v4().simple()),

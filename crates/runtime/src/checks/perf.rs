@@ -73,7 +73,7 @@ pub async fn sample(ctx: &Ctx<'_>, samples: usize) -> Result<Latency, crate::out
 
 /// The budget check.
 pub async fn budget(ctx: &Ctx<'_>, samples: usize) -> Outcome {
-    let slo = ctx.op.slo.clone();
+    let slo = ctx.op.slo;
     let samples = if slo.avg_ms.is_some() || slo.p95_ms.is_some() {
         samples
     } else {
