@@ -120,8 +120,7 @@ pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
     let param = op
         .parameters
         .iter()
-        .filter(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM)
-        .next_back()?;
+        .rfind(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM)?;
     let example = param.example.as_ref().and_then(Value::as_str).unwrap_or("");
     let candidates = [
         format!("unknown-{}", uuid::Uuid::new_v4().simple()),
