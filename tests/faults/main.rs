@@ -97,6 +97,7 @@ red! {
     cors_no_vary: CorsNoVary breaks AGENTS "generateLogo" CorsPreflightAllowed;
     cors_missing_header: CorsMissingHeader breaks GENERATION "generatePage" CorsPreflightAllowed;
     cors_no_acao_on_actual: CorsNoAcaoOnActual breaks VALIDATION "validateSite" CorsActualResponse;
+    cors_no_max_age: CorsNoMaxAge breaks AGENTS "generateLogo" CorsPreflightAllowed;
     // Family 5: error bodies and negative input.
     validation_500: Validation500 breaks AGENTS "generateLogo" ErrorOutOfRange;
     validation_500_wrong_type: Validation500 breaks VALIDATION "createDeployment" ErrorWrongType;
@@ -105,6 +106,7 @@ red! {
     not_found_200: NotFound200 breaks VALIDATION "getDeployment" ErrorUnknownId;
     undocumented_status: UndocumentedStatus breaks VALIDATION "createDeployment" ErrorMissingRequired;
     undocumented_status_enum: UndocumentedStatus breaks AGENTS "generateLogo" ErrorBadEnum;
+    missing_tenant_header_accepted: IgnoreTenantMismatch breaks GENERATION "generatePage" ErrorMissingHeader;
     // Family 6: the SSE stream.
     sse_progress_not_zero: SseProgressNotZero breaks GENERATION "generatePage" SseProgress;
     sse_progress_decreases: SseProgressDecreases breaks GENERATION "generatePage" SseProgress;

@@ -66,6 +66,8 @@ pub enum Check {
     ErrorWrongType,
     ErrorOutOfRange,
     ErrorBadEnum,
+    /// A required header parameter (such as X-Tenant-Id) left out.
+    ErrorMissingHeader,
     ErrorUnknownId,
     SseStreamFormat,
     SseProgress,
@@ -83,7 +85,7 @@ pub const TENANT_PATH_PARAM: &str = "tenantId";
 
 impl Check {
     /// Every check, in table order.
-    pub const ALL: [Check; 24] = [
+    pub const ALL: [Check; 25] = [
         Check::Conformance,
         Check::TypedClient,
         Check::AuthMissingToken,
@@ -101,6 +103,7 @@ impl Check {
         Check::ErrorWrongType,
         Check::ErrorOutOfRange,
         Check::ErrorBadEnum,
+        Check::ErrorMissingHeader,
         Check::ErrorUnknownId,
         Check::SseStreamFormat,
         Check::SseProgress,
@@ -130,6 +133,7 @@ impl Check {
             Check::ErrorWrongType => "error_wrong_type",
             Check::ErrorOutOfRange => "error_out_of_range",
             Check::ErrorBadEnum => "error_bad_enum",
+            Check::ErrorMissingHeader => "error_missing_header",
             Check::ErrorUnknownId => "error_unknown_id",
             Check::SseStreamFormat => "sse_stream_format",
             Check::SseProgress => "sse_progress",
@@ -155,7 +159,7 @@ impl Check {
             TenantOtherTenantToken | TenantHeaderMismatch => Family::Tenancy,
             CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => Family::Cors,
             ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
-            | ErrorBadEnum | ErrorUnknownId => Family::Errors,
+            | ErrorBadEnum | ErrorMissingHeader | ErrorUnknownId => Family::Errors,
             SseStreamFormat | SseProgress | SseTerminal | SseErrorEvent | SseBudget => Family::Sse,
             PerfBudget => Family::Performance,
         }
@@ -194,6 +198,10 @@ impl Check {
             }
             ErrorInvalidJson => json_body,
             ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorBadEnum => json_body,
+            ErrorMissingHeader => op
+                .parameters
+                .iter()
+                .any(|p| p.location == Location::Header && p.required),
             ErrorUnknownId => resource_params && op.documents_status(404).is_some() && !op.is_sse(),
             SseStreamFormat | SseProgress | SseTerminal | SseBudget => op.is_sse(),
             SseErrorEvent => op.is_sse() && json_body,

@@ -99,7 +99,9 @@ pub fn preflight(headers: &mut HeaderMap, patterns: &[String], origin: &str, fau
         ALLOW_HEADERS
     };
     set(headers, ACCESS_CONTROL_ALLOW_HEADERS, allow_headers);
-    set(headers, ACCESS_CONTROL_MAX_AGE, MAX_AGE);
+    if !faults.contains(&Fault::CorsNoMaxAge) {
+        set(headers, ACCESS_CONTROL_MAX_AGE, MAX_AGE);
+    }
 }
 
 /// Adds the headers of an actual (non-preflight) response to a request from `origin`.

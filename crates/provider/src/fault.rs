@@ -60,6 +60,7 @@ faults! {
     CorsNoAllowMethods => "cors-no-allow-methods", "preflights lack Access-Control-Allow-Methods";
     CorsWildcardWithCredentials => "cors-wildcard-with-credentials", "CORS answers `*` together with Access-Control-Allow-Credentials: true";
     CorsNoVary => "cors-no-vary", "CORS responses lack `Vary: Origin`";
+    CorsNoMaxAge => "cors-no-max-age", "preflights lack Access-Control-Max-Age (browsers preflight every request)";
     CorsMissingHeader => "cors-missing-header", "Access-Control-Allow-Headers lacks X-Tenant-Id";
     CorsNoAcaoOnActual => "cors-no-acao-on-actual", "actual (non-preflight) responses lack Access-Control-Allow-Origin";
     // Errors.
@@ -140,7 +141,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 44);
+        assert_eq!(Fault::ALL.len(), 45);
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct RequestPlan {
     pub body: Body,
     /// Extra headers (Origin, Accept, ...).
     pub headers: Vec<(String, String)>,
+    /// Header parameters to leave out.
+    pub omit_headers: Vec<String>,
 }
 
 impl Default for RequestPlan {
@@ -51,6 +53,7 @@ impl Default for RequestPlan {
             path_overrides: Vec::new(),
             body: Body::Example,
             headers: Vec::new(),
+            omit_headers: Vec::new(),
         }
     }
 }
@@ -200,7 +203,7 @@ pub fn build(
     for param in op
         .parameters
         .iter()
-        .filter(|p| p.location == Location::Header)
+        .filter(|p| p.location == Location::Header && !plan.omit_headers.contains(&p.name))
     {
         let value = if param.name.eq_ignore_ascii_case(TENANT_HEADER) {
             Some(header_tenant.to_string())

@@ -117,6 +117,16 @@ pub async fn preflight_allowed(ctx: &Ctx<'_>) -> Outcome {
             methods.unwrap_or("")
         )
     })?;
+    let max_age = response.header("access-control-max-age");
+    ensure(
+        max_age.is_some_and(|v| v.trim().parse::<u64>().is_ok()),
+        || {
+            format!(
+                "Access-Control-Max-Age is `{}`, not a number of seconds: browsers would preflight every call",
+                max_age.unwrap_or("missing")
+            )
+        },
+    )?;
     let allowed = response.header("access-control-allow-headers");
     for header in sent_headers(ctx) {
         ensure(lists(allowed, &header), || {

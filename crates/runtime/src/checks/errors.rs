@@ -45,6 +45,34 @@ pub async fn bad_input(ctx: &Ctx<'_>, check: Check) -> Outcome {
     Ok(())
 }
 
+/// Each required header parameter left out: a documented 4xx with an Error body, before
+/// any stream (a streaming operation answers it as JSON, like an auth failure).
+pub async fn missing_header(ctx: &Ctx<'_>) -> Outcome {
+    let client = ctx.http()?;
+    let headers: Vec<String> = ctx
+        .op
+        .parameters
+        .iter()
+        .filter(|p| p.location == sb_spec::Location::Header && p.required)
+        .map(|p| p.name.clone())
+        .collect();
+    for name in headers {
+        let plan = RequestPlan {
+            omit_headers: vec![name.clone()],
+            ..RequestPlan::default()
+        };
+        let response = request::send(ctx, &client, &plan).await?;
+        let expected = ctx.documented_among(&[400, 403, 422]);
+        ctx.error_response(&response, &expected).map_err(|e| {
+            fail(format!(
+                "without the required header `{name}`: {}",
+                e.reason
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// A path id that names nothing: 404 with an Error body.
 pub async fn unknown_id(ctx: &Ctx<'_>) -> Outcome {
     let (name, value) = negative::unknown_id(&ctx.spec, &ctx.op).ok_or_else(|| {

@@ -30,6 +30,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Outcome {
         CorsActualResponse => cors::actual_response(ctx).await,
         ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
         | ErrorBadEnum => errors::bad_input(ctx, check).await,
+        ErrorMissingHeader => errors::missing_header(ctx).await,
         ErrorUnknownId => errors::unknown_id(ctx).await,
         SseStreamFormat => sse::stream_format(ctx).await,
         SseProgress => sse::progress(ctx).await,
