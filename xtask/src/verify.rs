@@ -3,9 +3,10 @@
 //! a markdown report under `target/contract/`, and exits non-zero on any failure.
 
 use std::io::{BufRead, BufReader};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use sb_plan::TargetOptions;
@@ -33,6 +34,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let root = crate::workspace_root();
     let dir = report_dir(&root);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    if let Some(url) = &args.target.base_url {
+        probe(url, Duration::from_secs(args.target.timeout_secs))?;
+    }
     let mut tests = vec!["contract"];
     if args.perf {
         tests.push("contract-perf");
@@ -60,6 +64,37 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Fails fast, with one message, when the deployment cannot be reached at all (rather
+/// than every check failing with the same reason).
+fn probe(base_url: &str, timeout: Duration) -> anyhow::Result<()> {
+    let url = url::Url::parse(base_url).with_context(|| {
+        format!("--base-url `{base_url}` is not a URL; give e.g. https://api.dev.kimmyai.io/v1")
+    })?;
+    let host = url
+        .host_str()
+        .with_context(|| format!("--base-url `{base_url}` has no host"))?;
+    let port = url
+        .port_or_known_default()
+        .with_context(|| format!("--base-url `{base_url}` has no port and an unknown scheme"))?;
+    let addrs: Vec<_> = (host, port)
+        .to_socket_addrs()
+        .with_context(|| format!("cannot resolve {host} (from --base-url {base_url})"))?
+        .collect();
+    let mut last = None;
+    for addr in &addrs {
+        match TcpStream::connect_timeout(addr, timeout) {
+            Ok(_) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+    }
+    match last {
+        Some(e) => {
+            bail!("cannot reach {base_url} ({e}); check --base-url and that the deployment is up")
+        }
+        None => bail!("{host} (from --base-url {base_url}) resolves to no address"),
+    }
 }
 
 /// Runs the given test targets of the root package with the target's environment and

@@ -15,6 +15,9 @@ pub enum TargetError {
     /// The embedded provider did not start.
     #[error("cannot start the embedded reference provider: {0}")]
     Embedded(String),
+    /// The shared target of this test binary could not be set up (the reason says why).
+    #[error("{0}")]
+    Unavailable(String),
     /// The deployment did not answer in time.
     #[error(
         "{url} did not answer within {seconds} s ({last_error}); check --base-url and that the deployment is up"
@@ -132,7 +135,7 @@ impl Target {
                     .map_err(|e| format!("target did not start: {e}"))?
             })
             .as_ref()
-            .map_err(|e| TargetError::Embedded(e.clone()))
+            .map_err(|e| TargetError::Unavailable(e.clone()))
     }
 
     /// The base URL, without a trailing slash (`http://127.0.0.1:PORT/v1`).

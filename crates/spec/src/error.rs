@@ -6,11 +6,11 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
     /// The file could not be read.
-    #[error("cannot read {file}: {source}")]
+    #[error("cannot read {file}: {reason}")]
     Read {
         file: PathBuf,
-        #[source]
-        source: std::io::Error,
+        // In the message, not as the error's source: error chains would print it twice.
+        reason: std::io::Error,
     },
     /// The file is not YAML/JSON.
     #[error("{file} is not valid YAML: {message}")]

@@ -29,9 +29,9 @@ pub struct Spec {
 impl Spec {
     /// Reads a YAML or JSON spec.
     pub fn load(file: &Path) -> Result<Spec, SpecError> {
-        let text = std::fs::read_to_string(file).map_err(|source| SpecError::Read {
+        let text = std::fs::read_to_string(file).map_err(|reason| SpecError::Read {
             file: file.to_path_buf(),
-            source,
+            reason,
         })?;
         Spec::from_str(file, &text)
     }
