@@ -84,12 +84,15 @@ red! {
     accept_bad_signature: AcceptBadSignature breaks AGENTS "generateLogo" AuthWrongSignature;
     accept_alg_none: AcceptAlgNone breaks GENERATION "generatePage" AuthAlgNone;
     auth_error_not_json: AuthErrorNotJson breaks GENERATION "listTemplates" AuthMalformedToken;
+    accept_missing_claims: AcceptMissingClaims breaks AGENTS "generateLogo" AuthMissingClaims;
     // Family 3: tenant isolation.
     ignore_tenant_mismatch_header: IgnoreTenantMismatch breaks AGENTS "generateLogo" TenantHeaderMismatch;
     ignore_tenant_mismatch_path: IgnoreTenantMismatch breaks GENERATION "listTemplates" TenantOtherTenantToken;
     leak_other_tenant_generation: LeakOtherTenant breaks GENERATION "getGeneration" TenantOtherTenantToken;
     leak_other_tenant_site: LeakOtherTenant breaks VALIDATION "validateSite" TenantOtherTenantToken;
     leak_other_tenant_versions: LeakOtherTenant breaks GENERATION "getVersion" TenantOtherTenantToken;
+    tenant_mismatch_404: TenantMismatch404 breaks GENERATION "getGeneration" TenantOtherTenantToken;
+    tenant_header_case_insensitive: TenantHeaderCaseInsensitive breaks VALIDATION "validateSite" TenantHeaderMismatch;
     // Family 4: CORS.
     cors_allow_any_origin: CorsAllowAnyOrigin breaks GENERATION "listTemplates" CorsPreflightDisallowed;
     cors_no_allow_methods: CorsNoAllowMethods breaks VALIDATION "createDeployment" CorsPreflightAllowed;
@@ -98,6 +101,7 @@ red! {
     cors_missing_header: CorsMissingHeader breaks GENERATION "generatePage" CorsPreflightAllowed;
     cors_no_acao_on_actual: CorsNoAcaoOnActual breaks VALIDATION "validateSite" CorsActualResponse;
     cors_no_max_age: CorsNoMaxAge breaks AGENTS "generateLogo" CorsPreflightAllowed;
+    cors_suffix_match: CorsSuffixMatch breaks GENERATION "listTemplates" CorsPreflightDisallowed;
     // Family 5: error bodies and negative input.
     validation_500: Validation500 breaks AGENTS "generateLogo" ErrorOutOfRange;
     validation_500_wrong_type: Validation500 breaks VALIDATION "createDeployment" ErrorWrongType;
@@ -107,6 +111,8 @@ red! {
     undocumented_status: UndocumentedStatus breaks VALIDATION "createDeployment" ErrorMissingRequired;
     undocumented_status_enum: UndocumentedStatus breaks AGENTS "generateLogo" ErrorBadEnum;
     missing_tenant_header_accepted: IgnoreTenantMismatch breaks GENERATION "generatePage" ErrorMissingHeader;
+    request_id_mismatch: RequestIdMismatch breaks GENERATION "getGeneration" ErrorUnknownId;
+    wrong_method_empty_body: WrongMethodEmptyBody breaks VALIDATION "getDeployment" ErrorWrongMethod;
     // Family 6: the SSE stream.
     sse_progress_not_zero: SseProgressNotZero breaks GENERATION "generatePage" SseProgress;
     sse_progress_decreases: SseProgressDecreases breaks GENERATION "generatePage" SseProgress;

@@ -104,12 +104,18 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
             | Check::AuthWrongSignature
             | Check::AuthExpiredToken
             | Check::AuthAlgNone
+            | Check::AuthMissingClaims
             | Check::TenantOtherTenantToken
             | Check::TenantHeaderMismatch => sb_plan::plan::bearer_secured(spec, op),
-            Check::ErrorMissingRequired
-            | Check::ErrorWrongType
-            | Check::ErrorOutOfRange
-            | Check::ErrorBadEnum => !negative::body_mutations(spec, op, *check).is_empty(),
+            Check::ErrorMissingRequired | Check::ErrorWrongType | Check::ErrorOutOfRange => {
+                !negative::body_mutations(spec, op, *check).is_empty()
+            }
+            Check::ErrorBadEnum => {
+                !negative::body_mutations(spec, op, *check).is_empty()
+                    || !negative::query_enum_mutations(op).is_empty()
+            }
+            Check::ErrorUnknownBodyId => !negative::body_id_mutations(spec, op).is_empty(),
+            Check::ErrorWrongMethod => negative::undocumented_method(spec, op).is_some(),
             Check::ErrorUnknownId => negative::unknown_id(spec, op).is_some(),
             Check::SseErrorEvent => {
                 !negative::body_mutations(spec, op, Check::ErrorOutOfRange).is_empty()

@@ -114,6 +114,59 @@ fn mutations_of(
     out
 }
 
+/// Query parameters with an enum, each with a value outside it: `(parameter, value)`.
+pub fn query_enum_mutations(op: &Operation) -> Vec<(String, String)> {
+    op.parameters
+        .iter()
+        .filter(|p| p.location == Location::Query && p.schema.get("enum").is_some())
+        .map(|p| (p.name.clone(), "not-a-documented-value".to_string()))
+        .collect()
+}
+
+/// Ids in the request body (`siteId`, `templateId`, ...: top-level strings whose name ends
+/// in `Id`) set to a value that names nothing, one body per id.
+pub fn body_id_mutations(spec: &Spec, op: &Operation) -> Vec<Mutation> {
+    let Some(body) = &op.request_body else {
+        return Vec::new();
+    };
+    let Some(Value::Object(example)) = crate::examples::body_example(spec, body) else {
+        return Vec::new();
+    };
+    let Some(schema) = object_schema(spec, &body.schema) else {
+        return Vec::new();
+    };
+    let unknown = json!(format!("unknown-{}", uuid::Uuid::new_v4().simple()));
+    properties(spec, &schema)
+        .into_iter()
+        .filter(|(name, prop)| {
+            (name.ends_with("Id") || name == "id")
+                && prop.get("type").and_then(Value::as_str) == Some("string")
+                && prop.get("enum").is_none()
+                && spec
+                    .validator(&Value::Object(prop.clone()))
+                    .is_ok_and(|v| v.is_valid(&unknown))
+        })
+        .map(|(name, _)| {
+            let mut whole = example.clone();
+            whole.insert(name.clone(), unknown.clone());
+            Mutation {
+                description: format!("`{name}` names nothing ({unknown})"),
+                body: Value::Object(whole),
+            }
+        })
+        .collect()
+}
+
+/// A method the operation's path does not document (for the 405 check).
+pub fn undocumented_method(spec: &Spec, op: &Operation) -> Option<&'static str> {
+    let item = spec
+        .doc
+        .pointer(&format!("/paths/{}", sb_spec::escape_pointer(&op.path)))?;
+    ["delete", "put", "patch"]
+        .into_iter()
+        .find(|m| item.get(*m).is_none())
+}
+
 /// A path parameter value that names nothing but still matches the parameter's schema, for
 /// the 404 check: `(parameter, value)`.
 pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {

@@ -54,6 +54,8 @@ pub enum Check {
     AuthWrongSignature,
     AuthExpiredToken,
     AuthAlgNone,
+    /// Correctly signed tokens without `tenant_id` or without `exp`.
+    AuthMissingClaims,
     /// A valid token of another tenant (with its own X-Tenant-Id) gets 403/404 and no data.
     TenantOtherTenantToken,
     /// A valid token with an X-Tenant-Id of another tenant gets 403.
@@ -68,6 +70,10 @@ pub enum Check {
     ErrorBadEnum,
     /// A required header parameter (such as X-Tenant-Id) left out.
     ErrorMissingHeader,
+    /// A method the path does not document: 405 (or another 4xx) with an Error body.
+    ErrorWrongMethod,
+    /// An id in the request body that names nothing (siteId of no site).
+    ErrorUnknownBodyId,
     ErrorUnknownId,
     SseStreamFormat,
     SseProgress,
@@ -85,7 +91,7 @@ pub const TENANT_PATH_PARAM: &str = "tenantId";
 
 impl Check {
     /// Every check, in table order.
-    pub const ALL: [Check; 25] = [
+    pub const ALL: [Check; 28] = [
         Check::Conformance,
         Check::TypedClient,
         Check::AuthMissingToken,
@@ -93,6 +99,7 @@ impl Check {
         Check::AuthWrongSignature,
         Check::AuthExpiredToken,
         Check::AuthAlgNone,
+        Check::AuthMissingClaims,
         Check::TenantOtherTenantToken,
         Check::TenantHeaderMismatch,
         Check::CorsPreflightAllowed,
@@ -104,6 +111,8 @@ impl Check {
         Check::ErrorOutOfRange,
         Check::ErrorBadEnum,
         Check::ErrorMissingHeader,
+        Check::ErrorWrongMethod,
+        Check::ErrorUnknownBodyId,
         Check::ErrorUnknownId,
         Check::SseStreamFormat,
         Check::SseProgress,
@@ -123,6 +132,7 @@ impl Check {
             Check::AuthWrongSignature => "auth_wrong_signature",
             Check::AuthExpiredToken => "auth_expired_token",
             Check::AuthAlgNone => "auth_alg_none",
+            Check::AuthMissingClaims => "auth_missing_claims",
             Check::TenantOtherTenantToken => "tenant_other_tenant_token",
             Check::TenantHeaderMismatch => "tenant_header_mismatch",
             Check::CorsPreflightAllowed => "cors_preflight_allowed",
@@ -134,6 +144,8 @@ impl Check {
             Check::ErrorOutOfRange => "error_out_of_range",
             Check::ErrorBadEnum => "error_bad_enum",
             Check::ErrorMissingHeader => "error_missing_header",
+            Check::ErrorWrongMethod => "error_wrong_method",
+            Check::ErrorUnknownBodyId => "error_unknown_body_id",
             Check::ErrorUnknownId => "error_unknown_id",
             Check::SseStreamFormat => "sse_stream_format",
             Check::SseProgress => "sse_progress",
@@ -155,11 +167,12 @@ impl Check {
         match self {
             Conformance | TypedClient => Family::Conformance,
             AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
-            | AuthAlgNone => Family::Auth,
+            | AuthAlgNone | AuthMissingClaims => Family::Auth,
             TenantOtherTenantToken | TenantHeaderMismatch => Family::Tenancy,
             CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => Family::Cors,
             ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
-            | ErrorBadEnum | ErrorMissingHeader | ErrorUnknownId => Family::Errors,
+            | ErrorBadEnum | ErrorMissingHeader | ErrorWrongMethod | ErrorUnknownBodyId
+            | ErrorUnknownId => Family::Errors,
             SseStreamFormat | SseProgress | SseTerminal | SseErrorEvent | SseBudget => Family::Sse,
             PerfBudget => Family::Performance,
         }
@@ -187,7 +200,7 @@ impl Check {
             | CorsPreflightDisallowed
             | CorsActualResponse => true,
             AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
-            | AuthAlgNone => secured,
+            | AuthAlgNone | AuthMissingClaims => secured,
             // Something in the path names the tenant or one of its resources.
             TenantOtherTenantToken => secured && path_params,
             TenantHeaderMismatch => {
@@ -197,7 +210,14 @@ impl Check {
                     })
             }
             ErrorInvalidJson => json_body,
-            ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorBadEnum => json_body,
+            ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorUnknownBodyId => {
+                json_body
+            }
+            // Body enums, and enums of query parameters.
+            ErrorBadEnum => {
+                json_body || op.parameters.iter().any(|p| p.location == Location::Query)
+            }
+            ErrorWrongMethod => op.responses.iter().any(|r| r.status.starts_with('4')),
             ErrorMissingHeader => op
                 .parameters
                 .iter()

@@ -65,6 +65,16 @@ fn answer_origin(patterns: &[String], origin: &str, faults: &Faults) -> Option<S
     {
         return Some("*".to_owned());
     }
+    if faults.contains(&Fault::CorsSuffixMatch) {
+        // The classic mistake: `*.kimmyai.io` checked with ends_with("kimmyai.io").
+        let suffix_match = patterns.iter().any(|p| {
+            p.split_once("://*.")
+                .is_some_and(|(_, domain)| origin.to_ascii_lowercase().ends_with(domain))
+        });
+        if suffix_match {
+            return Some(origin.to_owned());
+        }
+    }
     allowed(patterns, origin).then(|| origin.to_owned())
 }
 

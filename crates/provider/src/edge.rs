@@ -215,6 +215,14 @@ async fn render_error(
             parts.status = StatusCode::FOUND;
         }
     }
+    if status == StatusCode::METHOD_NOT_ALLOWED && faults.contains(&Fault::WrongMethodEmptyBody) {
+        return Response::from_parts(parts, Body::empty());
+    }
+    let request_id = if faults.contains(&Fault::RequestIdMismatch) {
+        format!("{request_id}-other")
+    } else {
+        request_id.to_owned()
+    };
     let mut body = serde_json::json!({
         "code": info.code,
         "message": info.message,

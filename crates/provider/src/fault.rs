@@ -52,15 +52,19 @@ faults! {
     AcceptBadSignature => "accept-bad-signature", "tokens with a wrong signature are accepted";
     AcceptAlgNone => "accept-alg-none", "unsigned tokens (`alg: none`) are accepted";
     AuthErrorNotJson => "auth-error-not-json", "401 responses have a text/plain body instead of an Error";
+    AcceptMissingClaims => "accept-missing-claims", "tokens without `exp` or `tenant_id` are accepted (tenant taken from X-Tenant-Id)";
     // Tenancy.
     IgnoreTenantMismatch => "ignore-tenant-mismatch", "no 403 when the path or X-Tenant-Id tenant differs from the token's";
     LeakOtherTenant => "leak-other-tenant", "another tenant's sites, generations and deployments are visible";
+    TenantMismatch404 => "tenant-mismatch-404", "a path tenant other than the token's is answered 404 instead of 403";
+    TenantHeaderCaseInsensitive => "tenant-header-case-insensitive", "X-Tenant-Id is compared ignoring case (TEST-TENANT passes for test-tenant)";
     // CORS.
     CorsAllowAnyOrigin => "cors-allow-any-origin", "CORS allows every origin";
     CorsNoAllowMethods => "cors-no-allow-methods", "preflights lack Access-Control-Allow-Methods";
     CorsWildcardWithCredentials => "cors-wildcard-with-credentials", "CORS answers `*` together with Access-Control-Allow-Credentials: true";
     CorsNoVary => "cors-no-vary", "CORS responses lack `Vary: Origin`";
     CorsNoMaxAge => "cors-no-max-age", "preflights lack Access-Control-Max-Age (browsers preflight every request)";
+    CorsSuffixMatch => "cors-suffix-match", "a `*.domain` origin pattern matches by plain suffix, so https://evilkimmyai.io is allowed";
     CorsMissingHeader => "cors-missing-header", "Access-Control-Allow-Headers lacks X-Tenant-Id";
     CorsNoAcaoOnActual => "cors-no-acao-on-actual", "actual (non-preflight) responses lack Access-Control-Allow-Origin";
     // Errors.
@@ -69,6 +73,8 @@ faults! {
     BadJsonAccepted => "bad-json-accepted", "a request body that is not JSON is answered as if it were fine";
     NotFound200 => "not-found-200", "unknown ids are answered 200 with `{}`";
     UndocumentedStatus => "undocumented-status", "invalid input is answered 302, a status no spec documents";
+    RequestIdMismatch => "request-id-mismatch", "an Error body's requestId differs from the X-Request-Id header";
+    WrongMethodEmptyBody => "wrong-method-empty-body", "405 (method not allowed) comes with an empty body instead of an Error";
     // Server-Sent Events.
     SseProgressNotZero => "sse-progress-not-zero", "the first progress event is 10, not 0";
     SseProgressDecreases => "sse-progress-decreases", "progress goes down during the stream";

@@ -197,7 +197,21 @@ impl<'a> Ctx<'a> {
             )));
         }
         match self.conforms(response)? {
-            Some(body) => Ok(body),
+            Some(body) => {
+                // An error body that names its request must name this one (the id a user
+                // quotes to find the log line).
+                if let (Some(in_body), Some(in_header)) = (
+                    body.get("requestId").and_then(Value::as_str),
+                    response.header("x-request-id"),
+                ) && in_body != in_header
+                {
+                    return Err(fail(format!(
+                        "status {}: the body's requestId `{in_body}` differs from the X-Request-Id header `{in_header}`",
+                        response.status
+                    )));
+                }
+                Ok(body)
+            }
             None => Err(fail(format!(
                 "status {}: error body is `{}`, not JSON",
                 response.status,

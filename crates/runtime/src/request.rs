@@ -37,6 +37,8 @@ pub struct RequestPlan {
     pub header_tenant: Option<String>,
     /// Path parameter values that replace the examples.
     pub path_overrides: Vec<(String, String)>,
+    /// Query parameter values that replace the examples.
+    pub query_overrides: Vec<(String, String)>,
     pub body: Body,
     /// Extra headers (Origin, Accept, ...).
     pub headers: Vec<(String, String)>,
@@ -51,6 +53,7 @@ impl Default for RequestPlan {
             tenant: None,
             header_tenant: None,
             path_overrides: Vec::new(),
+            query_overrides: Vec::new(),
             body: Body::Example,
             headers: Vec::new(),
             omit_headers: Vec::new(),
@@ -118,8 +121,12 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
     let mut path = op.path.clone();
     let mut query = Vec::new();
     for param in &op.parameters {
-        let value = if let Some((_, v)) = plan.path_overrides.iter().find(|(n, _)| n == &param.name)
-        {
+        let overrides = match param.location {
+            Location::Path => &plan.path_overrides,
+            _ => &plan.query_overrides,
+        };
+        let overridden = overrides.iter().find(|(n, _)| n == &param.name);
+        let value = if let Some((_, v)) = overridden {
             Some(v.clone())
         } else if param.location == Location::Path && param.name == TENANT_PATH_PARAM {
             Some(tenant.to_string())
@@ -140,7 +147,9 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
             }
             Location::Query => {
                 // Optional query parameters only when the spec shows them.
-                if let Some(value) = value.filter(|_| param.required || param.example.is_some()) {
+                if let Some(value) = value
+                    .filter(|_| param.required || param.example.is_some() || overridden.is_some())
+                {
                     query.push(format!("{}={}", param.name, encode_segment(&value)));
                 }
             }

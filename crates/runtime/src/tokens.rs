@@ -22,13 +22,19 @@ pub enum TokenKind {
     Expired,
     /// The main tenant's claims with `alg: none` and no signature.
     AlgNone,
+    /// Correctly signed, but without the `tenant_id` claim.
+    NoTenantClaim,
+    /// Correctly signed, but without `exp` (a token that never expires).
+    NoExpiry,
 }
 
 #[derive(Serialize)]
 struct Claims<'a> {
     sub: &'a str,
-    tenant_id: &'a str,
-    exp: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<i64>,
     iat: i64,
 }
 
@@ -38,6 +44,8 @@ pub struct Tokens {
     valid: String,
     other: Option<String>,
     expired: Option<String>,
+    no_tenant: Option<String>,
+    no_expiry: Option<String>,
     wrong_signature: String,
 }
 
@@ -55,6 +63,24 @@ impl Tokens {
                         .unwrap_or_else(|| mint(secret, &options.other_tenant, now + 3600, now)),
                 ),
                 expired: Some(mint(secret, &options.tenant, now - 3600, now - 7200)),
+                no_tenant: Some(sign(
+                    secret,
+                    &Claims {
+                        sub: "contract-tests",
+                        tenant_id: None,
+                        exp: Some(now + 3600),
+                        iat: now,
+                    },
+                )),
+                no_expiry: Some(sign(
+                    secret,
+                    &Claims {
+                        sub: "contract-tests",
+                        tenant_id: Some(&options.tenant),
+                        exp: None,
+                        iat: now,
+                    },
+                )),
                 wrong_signature: mint(
                     &format!("{secret}-but-not-the-same"),
                     &options.tenant,
@@ -69,6 +95,8 @@ impl Tokens {
                 wrong_signature: tamper_signature(&valid),
                 other: options.other_tenant_token.clone(),
                 expired: None,
+                no_tenant: None,
+                no_expiry: None,
                 valid,
             })
         }
@@ -88,6 +116,8 @@ impl Tokens {
             TokenKind::WrongSignature => Some(self.wrong_signature.clone()),
             TokenKind::Expired => self.expired.clone(),
             TokenKind::AlgNone => Some(alg_none(&self.valid)),
+            TokenKind::NoTenantClaim => self.no_tenant.clone(),
+            TokenKind::NoExpiry => self.no_expiry.clone(),
         }
     }
 }
@@ -95,13 +125,17 @@ impl Tokens {
 fn mint(secret: &str, tenant: &str, exp: i64, iat: i64) -> String {
     let claims = Claims {
         sub: "contract-tests",
-        tenant_id: tenant,
-        exp,
+        tenant_id: Some(tenant),
+        exp: Some(exp),
         iat,
     };
+    sign(secret, &claims)
+}
+
+fn sign(secret: &str, claims: &Claims<'_>) -> String {
     jsonwebtoken::encode(
         &Header::default(),
-        &claims,
+        claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .expect("HS256 encoding of plain claims cannot fail")

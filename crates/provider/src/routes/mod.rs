@@ -90,7 +90,14 @@ pub fn authorize(
         }
         Some(Ok(h)) => h,
     };
-    if header != caller.tenant {
+    let same = |a: &str| {
+        if state.fault(Fault::TenantHeaderCaseInsensitive) {
+            a.eq_ignore_ascii_case(&caller.tenant)
+        } else {
+            a == caller.tenant
+        }
+    };
+    if !same(header) {
         return Err(ApiError::forbidden(
             "tenant does not match the token: X-Tenant-Id must equal the token's tenant_id",
         ));
@@ -98,6 +105,9 @@ pub fn authorize(
     if let Some(path) = path_tenant
         && path != caller.tenant
     {
+        if state.fault(Fault::TenantMismatch404) {
+            return Err(ApiError::not_found("no such resource"));
+        }
         return Err(ApiError::forbidden(
             "tenant does not match the token: the path tenant must equal the token's tenant_id",
         ));

@@ -7,6 +7,29 @@ use crate::plan::Check;
 use crate::request::{self, RequestPlan};
 use crate::tokens::TokenKind;
 
+/// Correctly signed tokens that lack a required claim (`tenant_id`, `exp`): 401 each.
+pub async fn missing_claims(ctx: &Ctx<'_>) -> Outcome {
+    let client = ctx.http()?;
+    for (kind, what) in [
+        (TokenKind::NoTenantClaim, "without `tenant_id`"),
+        (TokenKind::NoExpiry, "without `exp`"),
+    ] {
+        if ctx.target.token_of(kind).is_none() {
+            return Err(Failure::skip(
+                "cannot sign tokens for this target: pass --jwt-secret",
+            ));
+        }
+        let plan = RequestPlan {
+            token: Some(kind),
+            ..RequestPlan::default()
+        };
+        let response = request::send(ctx, &client, &plan).await?;
+        ctx.error_response(&response, &[401])
+            .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
+    }
+    Ok(())
+}
+
 /// Sends the example request with the bad credentials `check` names; expects 401.
 pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Outcome {
     let token = match check {

@@ -142,19 +142,36 @@ pub async fn preflight_allowed(ctx: &Ctx<'_>) -> Outcome {
 
 /// A preflight from an origin that is not allowed.
 pub async fn preflight_disallowed(ctx: &Ctx<'_>) -> Outcome {
-    let response = preflight(ctx, DISALLOWED_ORIGIN).await?;
-    ensure(response.status < 500, || {
-        format!(
-            "preflight from a disallowed origin answered {}",
-            response.status
-        )
-    })?;
-    match response.header("access-control-allow-origin") {
-        None => Ok(()),
-        Some(value) => Err(fail(format!(
-            "a preflight from disallowed origin {DISALLOWED_ORIGIN} got Access-Control-Allow-Origin `{value}`"
-        ))),
+    for origin in disallowed_origins(&ctx.target.options().allowed_origin) {
+        let response = preflight(ctx, &origin).await?;
+        ensure(response.status < 500, || {
+            format!(
+                "preflight from disallowed origin {origin} answered {}",
+                response.status
+            )
+        })?;
+        if let Some(value) = response.header("access-control-allow-origin") {
+            return Err(fail(format!(
+                "a preflight from disallowed origin {origin} got Access-Control-Allow-Origin `{value}`"
+            )));
+        }
     }
+    Ok(())
+}
+
+/// Origins that must not be allowed: an unrelated one, and near misses of the allowed
+/// origin that a careless match lets through (`evil` + the host, the host as a prefix of
+/// another domain, plain http, the opaque `null` origin).
+pub fn disallowed_origins(allowed: &str) -> Vec<String> {
+    let mut origins = vec![DISALLOWED_ORIGIN.to_string(), "null".to_string()];
+    if let Some((scheme, host)) = allowed.split_once("://") {
+        origins.push(format!("{scheme}://evil{host}"));
+        origins.push(format!("{scheme}://{host}.evil.example"));
+        if scheme == "https" {
+            origins.push(format!("http://{host}"));
+        }
+    }
+    origins
 }
 
 /// The positive request with an allowed Origin carries Access-Control-Allow-Origin.

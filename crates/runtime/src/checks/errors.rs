@@ -10,17 +10,33 @@ use crate::request::{self, Body, RequestPlan};
 
 /// Sends each mutation of the example body that `check` names.
 pub async fn bad_input(ctx: &Ctx<'_>, check: Check) -> Outcome {
-    let cases: Vec<(String, Body)> = if check == Check::ErrorInvalidJson {
+    let body = |body: Body| RequestPlan {
+        body,
+        ..RequestPlan::default()
+    };
+    let mut cases: Vec<(String, RequestPlan)> = if check == Check::ErrorInvalidJson {
         vec![(
             "a body that is not JSON".into(),
-            Body::Raw("{\"prompt\": not json"),
+            body(Body::Raw("{\"prompt\": not json")),
         )]
     } else {
         negative::body_mutations(&ctx.spec, &ctx.op, check)
             .into_iter()
-            .map(|m| (m.description, Body::Json(m.body)))
+            .map(|m| (m.description, body(Body::Json(m.body))))
             .collect()
     };
+    if check == Check::ErrorBadEnum {
+        for (name, value) in negative::query_enum_mutations(&ctx.op) {
+            let plan = RequestPlan {
+                query_overrides: vec![(name.clone(), value.clone())],
+                ..RequestPlan::default()
+            };
+            cases.push((
+                format!("query `{name}={value}` not one of its enum values"),
+                plan,
+            ));
+        }
+    }
     if cases.is_empty() {
         return Err(fail(format!(
             "{}: no way to provoke this error from the spec",
@@ -28,11 +44,7 @@ pub async fn bad_input(ctx: &Ctx<'_>, check: Check) -> Outcome {
         )));
     }
     let client = ctx.http()?;
-    for (description, body) in cases {
-        let plan = RequestPlan {
-            body,
-            ..RequestPlan::default()
-        };
+    for (description, plan) in cases {
         let result = if ctx.op.is_sse() {
             super::sse::expect_single_error(ctx, &plan).await
         } else {
@@ -69,6 +81,67 @@ pub async fn missing_header(ctx: &Ctx<'_>) -> Outcome {
                 e.reason
             ))
         })?;
+    }
+    Ok(())
+}
+
+/// A method the path does not document: a 4xx (405) with an Error body.
+pub async fn wrong_method(ctx: &Ctx<'_>) -> Outcome {
+    let method = negative::undocumented_method(&ctx.spec, &ctx.op)
+        .ok_or_else(|| fail(format!("every method is documented on {}", ctx.op.path)))?;
+    let url = request::url(ctx, &RequestPlan::default())?;
+    let client = ctx.http()?;
+    let token = ctx.target.token().to_string();
+    let started = std::time::Instant::now();
+    let response = client
+        .request(
+            reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a known method"),
+            &url,
+        )
+        .bearer_auth(token)
+        .header(crate::plan::TENANT_HEADER, ctx.target.tenant())
+        .send()
+        .await
+        .map_err(|e| fail(format!("{} {url}: {e}", method.to_uppercase())))?;
+    let response = request::RawResponse {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        body: response.bytes().await.unwrap_or_default(),
+        elapsed: started.elapsed(),
+    };
+    // The operation's own 4xx responses describe what any error on its path looks like.
+    ctx.error_response(&response, &[]).map_err(|e| {
+        fail(format!(
+            "{} {}: {}",
+            method.to_uppercase(),
+            ctx.op.path,
+            e.reason
+        ))
+    })?;
+    Ok(())
+}
+
+/// Each id in the body set to one that names nothing: a documented 4xx with an Error body
+/// (for a streaming operation: a stream holding a single `error` event).
+pub async fn unknown_body_id(ctx: &Ctx<'_>) -> Outcome {
+    let mutations = negative::body_id_mutations(&ctx.spec, &ctx.op);
+    if mutations.is_empty() {
+        return Err(fail("no id in the request body"));
+    }
+    let client = ctx.http()?;
+    for mutation in mutations {
+        let plan = RequestPlan {
+            body: Body::Json(mutation.body),
+            ..RequestPlan::default()
+        };
+        let result = if ctx.op.is_sse() {
+            super::sse::expect_single_error(ctx, &plan).await
+        } else {
+            let response = request::send(ctx, &client, &plan).await?;
+            let expected = ctx.documented_among(&[404, 422, 400]);
+            ctx.error_response(&response, &expected).map(|_| ())
+        };
+        result.map_err(|e| fail(format!("{}: {}", mutation.description, e.reason)))?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Outcome {
         )),
         AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
         | AuthAlgNone => auth::rejects(ctx, check).await,
+        AuthMissingClaims => auth::missing_claims(ctx).await,
         TenantOtherTenantToken => tenancy::other_tenant_token(ctx).await,
         TenantHeaderMismatch => tenancy::header_mismatch(ctx).await,
         CorsPreflightAllowed => cors::preflight_allowed(ctx).await,
@@ -31,6 +32,8 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Outcome {
         ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
         | ErrorBadEnum => errors::bad_input(ctx, check).await,
         ErrorMissingHeader => errors::missing_header(ctx).await,
+        ErrorWrongMethod => errors::wrong_method(ctx).await,
+        ErrorUnknownBodyId => errors::unknown_body_id(ctx).await,
         ErrorUnknownId => errors::unknown_id(ctx).await,
         SseStreamFormat => sse::stream_format(ctx).await,
         SseProgress => sse::progress(ctx).await,

@@ -32,14 +32,18 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
     // The other tenant asks for the first tenant's resources: under the first tenant's path
     // (403 or 404), and, where the path names a tenant, under its own tenant's path with the
     // first tenant's ids (404: the resources must be invisible, not merely forbidden).
-    let mut cases = vec![(
-        ctx.target.tenant().to_string(),
-        ctx.documented_among(&[403, 404]),
-    )];
     let names_tenant =
         ctx.op.parameters.iter().any(|p| {
             p.location == sb_spec::Location::Path && p.name == crate::plan::TENANT_PATH_PARAM
         });
+    // Under another tenant's path the answer is Forbidden (the spec's 403), not a 404 that
+    // would hide the mistake; resources named by id alone may answer 403 or 404.
+    let first = if names_tenant {
+        ctx.documented_among(&[403])
+    } else {
+        ctx.documented_among(&[403, 404])
+    };
+    let mut cases = vec![(ctx.target.tenant().to_string(), first)];
     let names_resource =
         ctx.op.parameters.iter().any(|p| {
             p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
@@ -74,14 +78,34 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
     Ok(())
 }
 
-/// The main tenant's token with the other tenant in `X-Tenant-Id`: 403.
+/// The main tenant's token with the other tenant in `X-Tenant-Id`, and with its own tenant
+/// in other letter case: 403 each (tenant ids are compared exactly).
 pub async fn header_mismatch(ctx: &Ctx<'_>) -> Outcome {
-    let plan = RequestPlan {
-        header_tenant: Some(ctx.target.other_tenant().to_string()),
-        ..RequestPlan::default()
-    };
-    let response = request::send(ctx, &ctx.http()?, &plan).await?;
-    ctx.error_response(&response, &[403])?;
+    let client = ctx.http()?;
+    let tenant = ctx.target.tenant();
+    let mut headers = vec![ctx.target.other_tenant().to_string()];
+    let swapped: String = tenant
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if swapped != tenant {
+        headers.push(swapped);
+    }
+    for header in headers {
+        let plan = RequestPlan {
+            header_tenant: Some(header.clone()),
+            ..RequestPlan::default()
+        };
+        let response = request::send(ctx, &client, &plan).await?;
+        ctx.error_response(&response, &[403])
+            .map_err(|e| fail(format!("X-Tenant-Id `{header}`: {}", e.reason)))?;
+    }
     Ok(())
 }
 
