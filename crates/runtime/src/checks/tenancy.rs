@@ -53,6 +53,13 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
             ctx.target.other_tenant().to_string(),
             ctx.documented_among(&[404]),
         ));
+    } else if names_tenant && !ctx.op.is_sse() && body_names_resource(ctx) {
+        // The first tenant's ids in the body (createDeployment's siteId) under the other
+        // tenant's own path: the resource must be invisible to it.
+        cases.push((
+            ctx.target.other_tenant().to_string(),
+            ctx.documented_among(&[404, 403, 422]),
+        ));
     }
     for (path_tenant, expected) in cases {
         let plan = RequestPlan {
@@ -76,6 +83,31 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
         }
     }
     Ok(())
+}
+
+/// Whether the example body carries a resource id: a field named like a path parameter that
+/// addresses a resource elsewhere in the spec (`siteId`), not the tenant.
+fn body_names_resource(ctx: &Ctx<'_>) -> bool {
+    let Some(Value::Object(example)) = ctx
+        .op
+        .request_body
+        .as_ref()
+        .and_then(|b| crate::examples::body_example(&ctx.spec, b))
+    else {
+        return false;
+    };
+    let path_params: BTreeSet<String> = ctx
+        .spec
+        .operations()
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|op| op.parameters.iter())
+        .filter(|p| {
+            p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
+        })
+        .map(|p| p.name.clone())
+        .collect();
+    example.keys().any(|k| path_params.contains(k))
 }
 
 /// The main tenant's token with the other tenant in `X-Tenant-Id`, and with its own tenant
