@@ -93,6 +93,7 @@ red! {
     leak_other_tenant_versions: LeakOtherTenant breaks GENERATION "getVersion" TenantOtherTenantToken;
     tenant_mismatch_404: TenantMismatch404 breaks GENERATION "getGeneration" TenantOtherTenantToken;
     tenant_header_case_insensitive: TenantHeaderCaseInsensitive breaks VALIDATION "validateSite" TenantHeaderMismatch;
+    deploy_any_tenant_site: DeployAnyTenantSite breaks VALIDATION "createDeployment" TenantOtherTenantToken;
     // Family 4: CORS.
     cors_allow_any_origin: CorsAllowAnyOrigin breaks GENERATION "listTemplates" CorsPreflightDisallowed;
     cors_no_allow_methods: CorsNoAllowMethods breaks VALIDATION "createDeployment" CorsPreflightAllowed;
@@ -113,6 +114,8 @@ red! {
     missing_tenant_header_accepted: IgnoreTenantMismatch breaks GENERATION "generatePage" ErrorMissingHeader;
     request_id_mismatch: RequestIdMismatch breaks GENERATION "getGeneration" ErrorUnknownId;
     wrong_method_empty_body: WrongMethodEmptyBody breaks VALIDATION "getDeployment" ErrorWrongMethod;
+    query_enum_ignored: QueryEnumIgnored breaks AGENTS "getLogoImage" ErrorBadEnum;
+    unknown_site_json_404: UnknownSiteJson404 breaks GENERATION "generatePage" ErrorUnknownBodyId;
     // Family 6: the SSE stream.
     sse_progress_not_zero: SseProgressNotZero breaks GENERATION "generatePage" SseProgress;
     sse_progress_decreases: SseProgressDecreases breaks GENERATION "generatePage" SseProgress;

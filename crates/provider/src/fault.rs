@@ -57,6 +57,7 @@ faults! {
     IgnoreTenantMismatch => "ignore-tenant-mismatch", "no 403 when the path or X-Tenant-Id tenant differs from the token's";
     LeakOtherTenant => "leak-other-tenant", "another tenant's sites, generations and deployments are visible";
     TenantMismatch404 => "tenant-mismatch-404", "a path tenant other than the token's is answered 404 instead of 403";
+    DeployAnyTenantSite => "deploy-any-tenant-site", "createDeployment finds the body's siteId in any tenant";
     TenantHeaderCaseInsensitive => "tenant-header-case-insensitive", "X-Tenant-Id is compared ignoring case (TEST-TENANT passes for test-tenant)";
     // CORS.
     CorsAllowAnyOrigin => "cors-allow-any-origin", "CORS allows every origin";
@@ -75,6 +76,8 @@ faults! {
     UndocumentedStatus => "undocumented-status", "invalid input is answered 302, a status no spec documents";
     RequestIdMismatch => "request-id-mismatch", "an Error body's requestId differs from the X-Request-Id header";
     WrongMethodEmptyBody => "wrong-method-empty-body", "405 (method not allowed) comes with an empty body instead of an Error";
+    QueryEnumIgnored => "query-enum-ignored", "getLogoImage serves `?size=` values outside its enum instead of a 400";
+    UnknownSiteJson404 => "unknown-site-json-404", "generatePage with an unknown siteId answers 404 JSON instead of a stream holding one error event";
     // Server-Sent Events.
     SseProgressNotZero => "sse-progress-not-zero", "the first progress event is 10, not 0";
     SseProgressDecreases => "sse-progress-decreases", "progress goes down during the stream";
@@ -147,7 +150,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 45);
+        assert_eq!(Fault::ALL.len(), 54);
     }
 
     #[test]

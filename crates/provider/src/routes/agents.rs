@@ -63,9 +63,15 @@ pub async fn get_logo_image(
     {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if key == "size" {
-            size = value.parse().map_err(|_| {
-                ApiError::validation(format!("size: `{value}` is not one of full, preview"))
-            })?;
+            size = match value.parse() {
+                Ok(size) => size,
+                Err(_) if state.fault(Fault::QueryEnumIgnored) => size,
+                Err(_) => {
+                    return Err(ApiError::validation(format!(
+                        "size: `{value}` is not one of full, preview"
+                    )));
+                }
+            };
         }
     }
     let svg = if logo::is_logo_id(&logo_id) {

@@ -77,6 +77,10 @@ pub async fn generate_page(
     let (site_id, new_site) = match request.site_id.as_deref() {
         Some(site_id) => match state.store.site(site_id, visible_to(&state, &caller)) {
             Ok(Some(site)) => (site.id, false),
+            Ok(None) if state.fault(Fault::UnknownSiteJson404) => {
+                return ApiError::not_found(format!("no site `{}`", site_id.as_str()))
+                    .into_response();
+            }
             Ok(None) => {
                 return single_error(
                     &state,
