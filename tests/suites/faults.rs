@@ -248,6 +248,46 @@ async fn version_history_catches_a_restore_that_changes_nothing() {
     .await;
 }
 
+#[tokio::test]
+async fn logo_then_page_catches_an_ignored_count() {
+    red(
+        Fault::LogoCountIgnored,
+        e2e::logo_then_page,
+        "asked for 3 logos, got 4",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_an_ignored_environment() {
+    red(
+        Fault::DeploymentEnvironmentIgnored,
+        e2e::validation_deployment,
+        "asked to deploy to production",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_url_before_success() {
+    red(
+        Fault::DeploymentUrlEarly,
+        e2e::validation_deployment,
+        "already has a url",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn version_history_catches_analysis_of_the_newest_version() {
+    red(
+        Fault::AnalysisUsesNewestVersion,
+        e2e::version_history,
+        "step 7 (getBrandScore)",
+    )
+    .await;
+}
+
 // Performance.
 
 #[tokio::test]

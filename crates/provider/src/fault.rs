@@ -58,6 +58,10 @@ faults! {
     LeakOtherTenant => "leak-other-tenant", "another tenant's sites, generations and deployments are visible";
     TenantMismatch404 => "tenant-mismatch-404", "a path tenant other than the token's is answered 404 instead of 403";
     DeployAnyTenantSite => "deploy-any-tenant-site", "createDeployment finds the body's siteId in any tenant";
+    LogoCountIgnored => "logo-count-ignored", "generateLogo always returns 4 options, whatever `count` asks";
+    DeploymentEnvironmentIgnored => "deployment-environment-ignored", "every deployment goes to staging, whatever `environment` asks";
+    DeploymentUrlEarly => "deployment-url-early", "a deployment has its `url` before it SUCCEEDED";
+    AnalysisUsesNewestVersion => "analysis-uses-newest-version", "validation and brand score analyse the newest version, not the current (restored) one";
     TenantHeaderCaseInsensitive => "tenant-header-case-insensitive", "X-Tenant-Id is compared ignoring case (TEST-TENANT passes for test-tenant)";
     // CORS.
     CorsAllowAnyOrigin => "cors-allow-any-origin", "CORS allows every origin";
@@ -150,7 +154,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 54);
+        assert_eq!(Fault::ALL.len(), 58);
     }
 
     #[test]

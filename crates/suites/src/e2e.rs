@@ -142,13 +142,17 @@ pub async fn page_generation(target: &Target) -> Outcome {
     )
 }
 
-/// Logo then page: generateLogo (count 4) -> the first option's URL serves an SVG ->
+/// Logo then page: generateLogo (count 3, not the default 4, so an ignored `count` shows)
+/// -> the first option's URL serves an SVG ->
 /// generatePage with it as `brandAssets.logo` -> the URL is in the streamed and saved HTML.
+/// How many logo options the scenario asks for: not the default (4).
+const LOGO_COUNT: u64 = 3;
+
 pub async fn logo_then_page(target: &Target) -> Outcome {
     let api = Api::new(target)?;
     let logo_request = at::LogoRequest {
         prompt: typed("Tech company logo", "the logo prompt")?,
-        count: NonZeroU64::new(4).expect("4 is not zero"),
+        count: NonZeroU64::new(LOGO_COUNT).expect("the count is not zero"),
         colors: Vec::new(),
         style: None,
     };
@@ -163,8 +167,15 @@ pub async fn logo_then_page(target: &Target) -> Outcome {
     .into_inner();
     at_step(
         "step 1 (generateLogo)",
-        ensure(logos.results.len() == 4, || {
-            format!("asked for 4 logos, got {}", logos.results.len())
+        ensure(logos.results.len() == LOGO_COUNT as usize, || {
+            format!("asked for {LOGO_COUNT} logos, got {}", logos.results.len())
+        })
+        .and_then(|()| {
+            let ids: std::collections::BTreeSet<&str> =
+                logos.results.iter().map(|l| l.id.as_str()).collect();
+            ensure(ids.len() == logos.results.len(), || {
+                "two logo options share an id".into()
+            })
         })
         .and_then(|()| {
             ensure(
@@ -268,7 +279,7 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
     )?;
     let deployment = at_step(
         "step 2 (createDeployment)",
-        deploy(&api, DEPLOYABLE_SITE).await,
+        deploy(&api, DEPLOYABLE_SITE, vt::Environment::Staging).await,
     )?;
     let deployment = at_step(
         "step 2 (createDeployment)",
@@ -277,6 +288,19 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
     at_step(
         "step 3 (getDeployment)",
         await_deployment(&api, &deployment).await,
+    )?;
+    // The same site to production: the environment asked for is the one deployed to.
+    let production = at_step(
+        "step 3b (createDeployment production)",
+        deploy(&api, DEPLOYABLE_SITE, vt::Environment::Production).await,
+    )?;
+    let production = at_step(
+        "step 3b (createDeployment production)",
+        production.map_err(Failure::new),
+    )?;
+    at_step(
+        "step 3b (getDeployment production)",
+        await_deployment(&api, &production).await,
     )?;
 
     let low = at_step(
@@ -293,7 +317,7 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
     )?;
     match at_step(
         "step 5 (createDeployment low-score-site)",
-        deploy(&api, LOW_SCORE_SITE).await,
+        deploy(&api, LOW_SCORE_SITE, vt::Environment::Staging).await,
     )? {
         Ok(deployment) => Err(Failure::new(format!(
             "step 5 (createDeployment low-score-site): a site scoring {low} was accepted \
@@ -327,10 +351,14 @@ async fn validate(api: &Api, site: &str) -> Result<f64, Failure> {
 
 /// Creates a staging deployment of `site`: `Ok(Ok(deployment))` on 202, `Ok(Err("STATUS
 /// CODE: message"))` on a documented error, `Err` on anything else.
-async fn deploy(api: &Api, site: &str) -> Result<Result<vt::Deployment, String>, Failure> {
+async fn deploy(
+    api: &Api,
+    site: &str,
+    environment: vt::Environment,
+) -> Result<Result<vt::Deployment, String>, Failure> {
     let body = vt::DeploymentRequest {
         site_id: typed(site, "siteId")?,
-        environment: vt::Environment::Staging,
+        environment,
     };
     let result = api
         .timed(
@@ -348,6 +376,12 @@ async fn deploy(api: &Api, site: &str) -> Result<Result<vt::Deployment, String>,
             })?;
             ensure(*deployment.site_id == site, || {
                 format!("deployed {}, asked for {site}", *deployment.site_id)
+            })?;
+            ensure(deployment.environment == environment, || {
+                format!(
+                    "asked to deploy to {environment}, the deployment is for {}",
+                    deployment.environment
+                )
             })?;
             ensure(deployment.status != vt::DeploymentStatus::Failed, || {
                 "the deployment is FAILED at once".into()
@@ -400,6 +434,16 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
         if current.status != previous {
             seen.push(current.status);
         }
+        ensure(current.environment == deployment.environment, || {
+            format!(
+                "the deployment moved from {} to {}",
+                deployment.environment, current.environment
+            )
+        })?;
+        ensure(
+            current.status == vt::DeploymentStatus::Succeeded || current.url.is_none(),
+            || format!("a {} deployment already has a url", current.status),
+        )?;
         match current.status {
             vt::DeploymentStatus::Succeeded => {
                 return ensure(current.url.is_some(), || {
@@ -435,7 +479,14 @@ pub async fn version_history(target: &Target) -> Outcome {
         "step 1 (generatePage, new site)",
         generate(
             &api,
-            &stream::page_request("Create a landing page for a bakery")?,
+            &gt::GenerationRequest {
+                brand_assets: Some(gt::BrandAssets {
+                    primary_color: Some(typed("#0066CC", "primaryColor")?),
+                    secondary_color: Some(typed("#FF6600", "secondaryColor")?),
+                    logo: None,
+                }),
+                ..stream::page_request("Create a landing page for a bakery")?
+            },
         )
         .await,
     )?;
@@ -444,8 +495,11 @@ pub async fn version_history(target: &Target) -> Outcome {
         first.expect_complete().cloned(),
     )?;
     let site = first.site_id.to_string();
+    // No brand assets this time, so the two versions score differently and the brand
+    // score shows which one is analysed.
     let second_request = gt::GenerationRequest {
         site_id: Some(typed(&site, "siteId")?),
+        brand_assets: None,
         ..stream::page_request("Create a landing page for a bakery with an autumn menu")?
     };
     let second = at_step(
@@ -543,6 +597,27 @@ pub async fn version_history(target: &Target) -> Outcome {
             ensure(!version.html.is_empty(), || {
                 format!("version {v1} has no html")
             })
+        }),
+    )?;
+
+    // The brand score is the current (restored) version's, not the newest's.
+    let score = at_step(
+        "step 7 (getBrandScore)",
+        api.call(
+            "getBrandScore",
+            api.validation
+                .get_brand_score(&typed(&site, "siteId")?, &api.tenant()?),
+        )
+        .await,
+    )?
+    .into_inner();
+    at_step(
+        "step 7 (getBrandScore)",
+        ensure((score.brand_score - first.brand_score).abs() < 1e-9, || {
+            format!(
+                "the brand score is {}, but the restored version {v1} scored {} (the newest, {v2}, scored {})",
+                score.brand_score, first.brand_score, second.brand_score
+            )
         }),
     )
 }

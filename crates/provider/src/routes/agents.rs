@@ -28,7 +28,11 @@ pub async fn generate_logo(
     let request = crate::validate::logo_request(&value).map_err(|i| ApiError::validation(i.0))?;
     let style = request.style.map_or("modern".to_owned(), |s| s.to_string());
     let colors: Vec<String> = request.colors.iter().map(|c| c.to_string()).collect();
-    let count = u32::try_from(request.count.get()).unwrap_or(4);
+    let count = if state.fault(Fault::LogoCountIgnored) {
+        4
+    } else {
+        u32::try_from(request.count.get()).unwrap_or(4)
+    };
     let mut results = Vec::with_capacity(count as usize);
     for index in 0..count {
         let id = logo::logo_id(&request.prompt, &style, &colors, index);

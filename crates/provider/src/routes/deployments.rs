@@ -49,7 +49,8 @@ fn render(state: &Shared, d: &DeploymentRow, status: StatusCode) -> Result<Respo
         site_id: d.site_id.parse().map_err(ApiError::internal)?,
         status: current,
         updated_at,
-        url: (current == vt::DeploymentStatus::Succeeded).then(|| d.url.clone()),
+        url: (current == vt::DeploymentStatus::Succeeded || state.fault(Fault::DeploymentUrlEarly))
+            .then(|| d.url.clone()),
     };
     Ok(json_response(status, &to_value(&body)?))
 }
@@ -101,7 +102,11 @@ pub async fn create_deployment(
             ),
         ));
     }
-    let environment = request.environment.to_string();
+    let environment = if state.fault(Fault::DeploymentEnvironmentIgnored) {
+        "staging".to_owned()
+    } else {
+        request.environment.to_string()
+    };
     let row = DeploymentRow {
         id: format!("dep-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]),
         tenant: caller.tenant.clone(),

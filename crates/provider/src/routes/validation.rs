@@ -22,10 +22,19 @@ pub fn analyse_site(
         .store
         .site(site_id, tenant)?
         .ok_or_else(|| ApiError::not_found(format!("no site `{site_id}` for this tenant")))?;
-    let current = site
+    let mut current = site
         .current_version
         .clone()
         .ok_or_else(|| ApiError::not_found(format!("site `{site_id}` has no version yet")))?;
+    if state.fault(Fault::AnalysisUsesNewestVersion)
+        && let Some(newest) = state
+            .store
+            .versions(&site.id)?
+            .into_iter()
+            .max_by_key(|v| v.number)
+    {
+        current = newest.version_id;
+    }
     let version = state.store.version(&site.id, &current)?.ok_or_else(|| {
         ApiError::internal(format!(
             "site {site_id} points at missing version {current}"
