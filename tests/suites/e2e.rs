@@ -23,3 +23,8 @@ async fn validation_deployment() {
 async fn version_history() {
     green(e2e::version_history).await;
 }
+
+#[tokio::test]
+async fn many_versions() {
+    green(e2e::many_versions).await;
+}

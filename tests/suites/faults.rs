@@ -288,6 +288,16 @@ async fn version_history_catches_analysis_of_the_newest_version() {
     .await;
 }
 
+#[tokio::test]
+async fn many_versions_catches_versions_sorted_as_text() {
+    red(
+        Fault::VersionsSortedAsText,
+        e2e::many_versions,
+        "not newest first",
+    )
+    .await;
+}
+
 // Performance.
 
 #[tokio::test]

@@ -61,6 +61,7 @@ faults! {
     LogoCountIgnored => "logo-count-ignored", "generateLogo always returns 4 options, whatever `count` asks";
     DeploymentEnvironmentIgnored => "deployment-environment-ignored", "every deployment goes to staging, whatever `environment` asks";
     DeploymentUrlEarly => "deployment-url-early", "a deployment has its `url` before it SUCCEEDED";
+    VersionsSortedAsText => "versions-sorted-as-text", "listVersions sorts version ids as text, so v9 comes before v10";
     AnalysisUsesNewestVersion => "analysis-uses-newest-version", "validation and brand score analyse the newest version, not the current (restored) one";
     TenantHeaderCaseInsensitive => "tenant-header-case-insensitive", "X-Tenant-Id is compared ignoring case (TEST-TENANT passes for test-tenant)";
     // CORS.
@@ -154,7 +155,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 58);
+        assert_eq!(Fault::ALL.len(), 59);
     }
 
     #[test]

@@ -356,9 +356,19 @@ impl Store {
 
     /// A site's versions, newest first.
     pub fn versions(&self, site_id: &str) -> rusqlite::Result<Vec<VersionRow>> {
+        self.versions_ordered(site_id, "number DESC")
+    }
+
+    /// A site's versions sorted by their id as text (`v9` after `v10`): the
+    /// `versions-sorted-as-text` fault.
+    pub fn versions_sorted_as_text(&self, site_id: &str) -> rusqlite::Result<Vec<VersionRow>> {
+        self.versions_ordered(site_id, "version_id DESC")
+    }
+
+    fn versions_ordered(&self, site_id: &str, order: &str) -> rusqlite::Result<Vec<VersionRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {VERSION_COLUMNS} FROM versions WHERE site_id = ?1 ORDER BY number DESC"
+            "SELECT {VERSION_COLUMNS} FROM versions WHERE site_id = ?1 ORDER BY {order}"
         ))?;
         let rows = stmt.query_map(params![site_id], version_from_row)?;
         rows.collect()

@@ -622,6 +622,59 @@ pub async fn version_history(target: &Target) -> Outcome {
     )
 }
 
+/// A site with more versions than one digit counts (11): listVersions is still newest first
+/// by `versionNumber`, with the newest current (a text sort puts `v9` before `v10`).
+pub async fn many_versions(target: &Target) -> Outcome {
+    const VERSIONS: usize = 11;
+    let api = Api::new(target)?;
+    let first = at_step(
+        "step 1 (generatePage, new site)",
+        generate(
+            &api,
+            &stream::page_request("Create a landing page for a florist")?,
+        )
+        .await,
+    )?;
+    let first = at_step(
+        "step 1 (generatePage, new site)",
+        first.expect_complete().cloned(),
+    )?;
+    let site = first.site_id.to_string();
+    let mut newest = first.version_id.to_string();
+    for n in 2..=VERSIONS {
+        let request = gt::GenerationRequest {
+            site_id: Some(typed(&site, "siteId")?),
+            ..stream::page_request(&format!("Create a landing page for a florist, take {n}"))?
+        };
+        let step = format!("step 2 (generatePage, version {n})");
+        let recorded = at_step(&step, generate(&api, &request).await)?;
+        newest = at_step(&step, recorded.expect_complete())?
+            .version_id
+            .to_string();
+    }
+    let list = at_step("step 3 (listVersions)", list_versions(&api, &site).await)?;
+    at_step(
+        "step 3 (listVersions)",
+        ensure(list.versions.len() == VERSIONS, || {
+            format!("{} versions listed, {VERSIONS} made", list.versions.len())
+        })
+        .and_then(|()| {
+            let numbers: Vec<u64> = list.versions.iter().map(|v| v.version_number.get()).collect();
+            ensure(numbers.windows(2).all(|w| w[0] > w[1]), || {
+                format!("version numbers {numbers:?} are not newest first")
+            })
+        })
+        .and_then(|()| {
+            ensure(*list.versions[0].version_id == newest && list.versions[0].current, || {
+                format!(
+                    "the first listed version is {} (current: {}), expected the newest, {newest}, current",
+                    *list.versions[0].version_id, list.versions[0].current
+                )
+            })
+        }),
+    )
+}
+
 async fn list_versions(api: &Api, site: &str) -> Result<gt::VersionList, Failure> {
     Ok(api
         .call(

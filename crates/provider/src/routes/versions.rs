@@ -32,7 +32,11 @@ fn summary(v: &VersionRow, current: bool) -> Result<gt::VersionSummary, ApiError
 }
 
 fn version_list(state: &Shared, site: &SiteRow) -> Result<Response, ApiError> {
-    let versions = state.store.versions(&site.id)?;
+    let versions = if state.fault(Fault::VersionsSortedAsText) {
+        state.store.versions_sorted_as_text(&site.id)?
+    } else {
+        state.store.versions(&site.id)?
+    };
     let current = site
         .current_version
         .clone()
