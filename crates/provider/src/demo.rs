@@ -26,6 +26,25 @@ const LOW_SCORE_HTML: &str = "<!DOCTYPE html><html><head><title>Clearance</title
 <p>Everything must go.</p><a href=\"http://shop.example/clearance\">Shop</a>\
 <script>document.title = 'Sale';</script></body></html>";
 
+/// The demo site whose brand score sits just under the deployment threshold (7.5 to 7.9):
+/// a gate that rounds the score lets it deploy.
+pub const THRESHOLD_SITE: &str = "threshold-site";
+
+/// The near-threshold page: brand colours used, a wordmark instead of the logo, a heading
+/// and a single short paragraph (thin content).
+const THRESHOLD_HTML: &str = "<!DOCTYPE html><html lang=\"en\"><head><title>Spring offer</title>\
+<style>:root{--brand-primary:#0066CC;--brand-secondary:#FF6600}</style></head><body>\
+<header><span class=\"logo\">Acme</span></header><h1>Spring offer</h1>\
+<p>Fresh flowers delivered to your door this week.</p></body></html>";
+
+fn threshold_brand() -> Brand {
+    Brand {
+        primary: Some("#0066CC".to_owned()),
+        secondary: Some("#FF6600".to_owned()),
+        logo: None,
+    }
+}
+
 #[expect(
     clippy::too_many_arguments,
     reason = "one call per demo site, each argument named at the call"
@@ -112,6 +131,16 @@ pub fn seed(store: &Store, public_base_url: &str) -> rusqlite::Result<()> {
     )?;
     seed_generated(
         store,
+        DEMO_TENANT,
+        THRESHOLD_SITE,
+        "gen-demo-0004",
+        "Create a spring offer page",
+        page::DEFAULT_TEMPLATE,
+        &threshold_brand(),
+        Some(THRESHOLD_HTML),
+    )?;
+    seed_generated(
+        store,
         OTHER_TENANT,
         "other-site",
         "gen-other-0001",
@@ -139,4 +168,20 @@ pub fn seed(store: &Store, public_base_url: &str) -> rusqlite::Result<()> {
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_threshold_site_scores_just_under_the_deployment_threshold() {
+        let analysis = analyse(THRESHOLD_HTML, &threshold_brand());
+        assert!(
+            (7.5..8.0).contains(&analysis.brand_score),
+            "{THRESHOLD_SITE} scores {}: {analysis:?}",
+            analysis.brand_score
+        );
+        assert!(analysis.security_passed, "{analysis:?}");
+    }
 }

@@ -105,6 +105,9 @@ faults! {
     DeployIgnoresBrandScore => "deploy-ignores-brand-score", "sites with a brand score below 8 deploy anyway";
     RestoreNoop => "restore-noop", "restoreVersion does not change the current version";
     BrandScoreMissingSite => "brand-score-missing-site", "getBrandScore answers 404 for sites created by a generation";
+    DeploymentSkipsInProgress => "deployment-skips-in-progress", "deployments go from PENDING straight to SUCCEEDED, never IN_PROGRESS";
+    BrandScoreGateRounded => "brand-score-gate-rounded", "the deploy gate compares the brand score rounded to a whole number, so 7.5 to 7.9 deploy";
+    GenerationStateInvalidMidStream => "generation-state-invalid-mid-stream", "while a generation streams, getGeneration answers status `RUNNING`, which the enum lacks";
 }
 
 impl fmt::Display for Fault {
@@ -155,7 +158,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 59);
+        assert_eq!(Fault::ALL.len(), 62);
     }
 
     #[test]

@@ -277,31 +277,24 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
             )
         }),
     )?;
-    let deployment = at_step(
-        "step 2 (createDeployment)",
-        deploy(&api, DEPLOYABLE_SITE, vt::Environment::Staging).await,
-    )?;
-    let deployment = at_step(
-        "step 2 (createDeployment)",
-        deployment.map_err(Failure::new),
-    )?;
-    at_step(
-        "step 3 (getDeployment)",
-        await_deployment(&api, &deployment).await,
-    )?;
-    // The same site to production: the environment asked for is the one deployed to.
-    let production = at_step(
-        "step 3b (createDeployment production)",
-        deploy(&api, DEPLOYABLE_SITE, vt::Environment::Production).await,
-    )?;
-    let production = at_step(
-        "step 3b (createDeployment production)",
-        production.map_err(Failure::new),
-    )?;
-    at_step(
-        "step 3b (getDeployment production)",
-        await_deployment(&api, &production).await,
-    )?;
+    // Staging, then the same site to production: the environment asked for is the one
+    // deployed to.
+    for (create, poll, environment) in [
+        (
+            "step 2 (createDeployment)",
+            "step 3 (getDeployment)",
+            vt::Environment::Staging,
+        ),
+        (
+            "step 3b (createDeployment production)",
+            "step 3b (getDeployment production)",
+            vt::Environment::Production,
+        ),
+    ] {
+        let deployment = at_step(create, deploy(&api, DEPLOYABLE_SITE, environment).await)?;
+        let deployment = at_step(create, deployment.map_err(Failure::new))?;
+        at_step(poll, await_deployment(&api, &deployment).await)?;
+    }
 
     let low = at_step(
         "step 4 (validateSite low-score-site)",

@@ -21,19 +21,28 @@ use crate::validate;
 /// Smallest brand score that may deploy.
 pub const DEPLOY_THRESHOLD: f64 = 8.0;
 
+/// How a faulty provider misreports a deployment's progress.
+#[derive(Clone, Copy, Default)]
+struct Misreport {
+    /// `deployment-stuck`: always PENDING.
+    stuck: bool,
+    /// `deployment-skips-in-progress`: IN_PROGRESS is reported as PENDING.
+    skip_in_progress: bool,
+}
+
 fn status_at(
     d: &DeploymentRow,
     now: DateTime<Utc>,
-    stuck: bool,
+    misreport: Misreport,
 ) -> (vt::DeploymentStatus, DateTime<Utc>) {
-    if stuck {
+    if misreport.stuck {
         return (vt::DeploymentStatus::Pending, d.created_at);
     }
     let step = TimeDelta::milliseconds(d.step_ms.max(0));
     let elapsed = now - d.created_at;
     if step.is_zero() || elapsed >= step * 2 {
         (vt::DeploymentStatus::Succeeded, d.created_at + step * 2)
-    } else if elapsed >= step {
+    } else if elapsed >= step && !misreport.skip_in_progress {
         (vt::DeploymentStatus::InProgress, d.created_at + step)
     } else {
         (vt::DeploymentStatus::Pending, d.created_at)
@@ -41,7 +50,11 @@ fn status_at(
 }
 
 fn render(state: &Shared, d: &DeploymentRow, status: StatusCode) -> Result<Response, ApiError> {
-    let (current, updated_at) = status_at(d, Utc::now(), state.fault(Fault::DeploymentStuck));
+    let misreport = Misreport {
+        stuck: state.fault(Fault::DeploymentStuck),
+        skip_in_progress: state.fault(Fault::DeploymentSkipsInProgress),
+    };
+    let (current, updated_at) = status_at(d, Utc::now(), misreport);
     let body = vt::Deployment {
         created_at: d.created_at,
         deployment_id: d.id.parse().map_err(ApiError::internal)?,
@@ -92,7 +105,13 @@ pub async fn create_deployment(
         visible_to(&state, &caller)
     };
     let (site, analysis) = analyse_site(&state, owner, &request.site_id)?;
-    if analysis.brand_score < DEPLOY_THRESHOLD && !state.fault(Fault::DeployIgnoresBrandScore) {
+    // Under `brand-score-gate-rounded` 7.5 rounds to 8 and passes.
+    let gated = if state.fault(Fault::BrandScoreGateRounded) {
+        analysis.brand_score.round()
+    } else {
+        analysis.brand_score
+    };
+    if gated < DEPLOY_THRESHOLD && !state.fault(Fault::DeployIgnoresBrandScore) {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "BRAND_SCORE_TOO_LOW",
@@ -155,13 +174,24 @@ mod tests {
             step_ms: 100,
             url: "https://x/".into(),
         };
-        let at = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), false).0;
+        let at = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), Misreport::default());
         assert_eq!(at(0), vt::DeploymentStatus::Pending);
         assert_eq!(at(150), vt::DeploymentStatus::InProgress);
         assert_eq!(at(250), vt::DeploymentStatus::Succeeded);
+        let stuck = Misreport {
+            stuck: true,
+            ..Misreport::default()
+        };
         assert_eq!(
-            status_at(&d, created + TimeDelta::seconds(9), true).0,
+            status_at(&d, created + TimeDelta::seconds(9), stuck).0,
             vt::DeploymentStatus::Pending
         );
+        let skipping = Misreport {
+            skip_in_progress: true,
+            ..Misreport::default()
+        };
+        let skipped = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), skipping).0;
+        assert_eq!(skipped(150), vt::DeploymentStatus::Pending);
+        assert_eq!(skipped(250), vt::DeploymentStatus::Succeeded);
     }
 }

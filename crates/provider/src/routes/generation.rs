@@ -126,9 +126,18 @@ pub async fn generate_page(
         return ApiError::from(e).into_response();
     }
     let (tx, rx) = mpsc::channel::<Bytes>(8);
+    let id_header = HeaderValue::from_str(&job.generation_id).ok();
     tokio::spawn(run(state.clone(), job, tx));
-    stream_response(&state, rx)
+    let mut response = stream_response(&state, rx);
+    // Not in the spec: lets a client read getGeneration while the page still streams.
+    if let Some(id) = id_header {
+        response.headers_mut().insert(GENERATION_ID, id);
+    }
+    response
 }
+
+/// The response header naming a streaming generation (a provider extension).
+pub const GENERATION_ID: &str = "x-generation-id";
 
 fn stream_response(state: &Shared, rx: mpsc::Receiver<Bytes>) -> Response {
     let stream = futures::stream::unfold(rx, |mut rx| async move {
@@ -440,6 +449,10 @@ pub async fn get_generation(
             ApiError::not_found(format!("no generation `{generation_id}` for this tenant"))
         })?;
     let status: gt::GenerationStatus = row.status.parse().map_err(ApiError::internal)?;
+    let streaming = matches!(
+        status,
+        gt::GenerationStatus::Pending | gt::GenerationStatus::InProgress
+    );
     let body = gt::Generation {
         brand_score: row.brand_score,
         completed_at: row.completed_at,
@@ -457,6 +470,9 @@ pub async fn get_generation(
         && let Some(status) = map.remove("status")
     {
         map.insert("state".to_owned(), status);
+    }
+    if streaming && state.fault(Fault::GenerationStateInvalidMidStream) {
+        body["status"] = json!("RUNNING");
     }
     Ok(json_response(StatusCode::OK, &body))
 }
