@@ -1,6 +1,7 @@
 //! Each streaming check and e2e scenario (and the latency budget) goes red against a
 //! provider with exactly the fault that breaks it, for the reason it names. The providers
-//! stream without pacing and deploy in 20 ms steps, so the suite stays fast; polling
+//! stream without pacing and deploy in 20 ms steps, so the suite stays fast (the two faults
+//! that only show at a realistic pace get a paced stream or longer steps); polling
 //! deadlines are 5 s and a silent stream counts as stalled after 3 s.
 
 use std::future::Future;
@@ -10,15 +11,18 @@ use sb_provider::{Config, Fault, Pacing};
 use sb_runtime::{Outcome, Target, TargetOptions};
 use sb_suites::{e2e, perf, streaming};
 
-/// Starts a provider with `fault` on, and a target with short limits. The target is leaked
-/// so checks can borrow it for `'static`; its provider stops with the test's runtime.
-async fn broken(fault: Fault) -> &'static Target {
-    let config = Config {
+/// Starts a provider with `fault` on (streaming without pacing, deploying in 20 ms steps,
+/// unless `adjust` changes its config for a fault that only shows at a realistic pace),
+/// and a target with short limits. The target is leaked so checks can borrow it for
+/// `'static`; its provider stops with the test's runtime.
+async fn broken(fault: Fault, adjust: impl FnOnce(&mut Config)) -> &'static Target {
+    let mut config = Config {
         faults: [fault].into(),
         pacing: Pacing::instant(),
         deployment_step: Duration::from_millis(20),
         ..Config::default()
     };
+    adjust(&mut config);
     let options = TargetOptions {
         timeout_secs: 5,
         sse_idle_secs: 3,
@@ -36,7 +40,16 @@ where
     F: FnOnce(&'static Target) -> Fut,
     Fut: Future<Output = Outcome>,
 {
-    let target = broken(fault).await;
+    red_with(fault, |_| {}, check, reason).await;
+}
+
+/// [`red`] against a provider whose config `adjust` changes (see [`broken`]).
+async fn red_with<F, Fut>(fault: Fault, adjust: impl FnOnce(&mut Config), check: F, reason: &str)
+where
+    F: FnOnce(&'static Target) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let target = broken(fault, adjust).await;
     let started = Instant::now();
     let outcome = tokio::time::timeout(Duration::from_secs(60), check(target))
         .await
@@ -104,6 +117,19 @@ async fn progress_events_catch_decreasing_progress() {
         Fault::SseProgressDecreases,
         streaming::progress_events,
         "decreased",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn progress_events_catch_an_invalid_generation_state_mid_stream() {
+    // Paced: the page streams 800 ms after the first progress event, so getGeneration is
+    // read while the generation still runs.
+    red_with(
+        Fault::GenerationStateInvalidMidStream,
+        |config| config.pacing.first_chunk_delay = Duration::from_millis(800),
+        streaming::progress_events,
+        "getGeneration after the first progress event: getGeneration: the response does not decode",
     )
     .await;
 }
@@ -294,6 +320,40 @@ async fn many_versions_catches_versions_sorted_as_text() {
         Fault::VersionsSortedAsText,
         e2e::many_versions,
         "not newest first",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_deployment_that_skips_in_progress() {
+    // Steps of 250 ms: the 5 to 25 ms poll gap is far below the 500 ms deployment, so a
+    // faithful provider's IN_PROGRESS could not be missed (the check tolerates gaps up to
+    // a third of it, 167 ms).
+    red_with(
+        Fault::DeploymentSkipsInProgress,
+        |config| config.deployment_step = Duration::from_millis(250),
+        e2e::validation_deployment,
+        "went from PENDING straight to SUCCEEDED",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_rounded_brand_score_gate() {
+    red(
+        Fault::BrandScoreGateRounded,
+        e2e::validation_deployment,
+        "step 7 (createDeployment threshold-site): a site scoring 7.",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn validation_deployment_catches_a_refusal_without_request_id() {
+    red(
+        Fault::RequestIdMissingOn422,
+        e2e::validation_deployment,
+        "X-Request-Id",
     )
     .await;
 }

@@ -124,7 +124,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
         );
         if config.demo_data {
             println!(
-                "  demo tenants: {} (sites test-site-id, test-site, low-score-site), {} (site other-site)",
+                "  demo tenants: {} (sites test-site-id, test-site, low-score-site, threshold-site), {} (site other-site)",
                 sb_provider::DEMO_TENANT,
                 sb_provider::OTHER_TENANT
             );

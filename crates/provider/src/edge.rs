@@ -120,9 +120,10 @@ pub async fn edge(State(state): State<Arc<AppState>>, req: Request, next: Next) 
             );
         }
     }
-    if !(status.is_success() && faults.contains(&Fault::MissingRequestId))
-        && let Ok(value) = HeaderValue::from_str(&request_id)
-    {
+    let drop_request_id = (status.is_success() && faults.contains(&Fault::MissingRequestId))
+        || (status == StatusCode::UNPROCESSABLE_ENTITY
+            && faults.contains(&Fault::RequestIdMissingOn422));
+    if !drop_request_id && let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response

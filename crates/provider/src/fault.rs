@@ -79,6 +79,7 @@ faults! {
     BadJsonAccepted => "bad-json-accepted", "a request body that is not JSON is answered as if it were fine";
     NotFound200 => "not-found-200", "unknown ids are answered 200 with `{}`";
     UndocumentedStatus => "undocumented-status", "invalid input is answered 302, a status no spec documents";
+    RequestIdMissingOn422 => "request-id-missing-on-422", "422 responses (deploy refused) carry no X-Request-Id header";
     RequestIdMismatch => "request-id-mismatch", "an Error body's requestId differs from the X-Request-Id header";
     WrongMethodEmptyBody => "wrong-method-empty-body", "405 (method not allowed) comes with an empty body instead of an Error";
     QueryEnumIgnored => "query-enum-ignored", "getLogoImage serves `?size=` values outside its enum instead of a 400";
@@ -158,7 +159,7 @@ mod tests {
             assert!(seen.insert(fault.name()), "duplicate name {fault}");
             assert!(!fault.description().is_empty());
         }
-        assert_eq!(Fault::ALL.len(), 62);
+        assert_eq!(Fault::ALL.len(), 63);
     }
 
     #[test]

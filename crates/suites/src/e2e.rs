@@ -5,7 +5,9 @@
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant};
 
-use sb_runtime::{Failure, Outcome, Target};
+use sb_runtime::request::{self, Body, RequestPlan};
+use sb_runtime::{Ctx, Failure, Op, Outcome, SpecSource, Target};
+use serde_json::json;
 use sitebuilder_contract::agents::types as at;
 use sitebuilder_contract::generation::types as gt;
 use sitebuilder_contract::validation::types as vt;
@@ -18,8 +20,17 @@ use crate::streaming::TTLT_BUDGET;
 pub const DEPLOYABLE_SITE: &str = "test-site-id";
 /// The demo site whose brand score is below 8.
 pub const LOW_SCORE_SITE: &str = "low-score-site";
+/// The demo site whose brand score is just below 8 (7.5 to 7.9): a gate that rounds the
+/// score would let it deploy.
+pub const THRESHOLD_SITE: &str = "threshold-site";
 /// Smallest brand score that may deploy (validation spec).
 pub const DEPLOY_THRESHOLD: f64 = 8.0;
+
+/// `openapi/validation-api.yaml`, compiled in to check the refusals against the spec.
+pub const VALIDATION_SPEC: SpecSource = SpecSource {
+    file: "openapi/validation-api.yaml",
+    text: include_str!("../../../openapi/validation-api.yaml"),
+};
 
 /// Prefixes a failure with the scenario step it happened in.
 fn at_step<T>(step: &str, result: Result<T, Failure>) -> Result<T, Failure> {
@@ -178,6 +189,13 @@ pub async fn logo_then_page(target: &Target) -> Outcome {
             })
         })
         .and_then(|()| {
+            let urls: std::collections::BTreeSet<&str> =
+                logos.results.iter().map(|l| l.url.as_str()).collect();
+            ensure(urls.len() == logos.results.len(), || {
+                "two logo options share a url".into()
+            })
+        })
+        .and_then(|()| {
             ensure(
                 logos
                     .results
@@ -261,7 +279,9 @@ async fn fetch_svg(api: &Api, url: &str) -> Outcome {
 
 /// Validation and deployment: validateSite(test-site-id) scores >= 8 -> createDeployment
 /// answers 202 -> getDeployment advances PENDING -> IN_PROGRESS -> SUCCEEDED (polled with a
-/// deadline); a site scoring below 8 is refused 422 BRAND_SCORE_TOO_LOW.
+/// deadline), to staging then production; a site scoring below 8 is refused 422
+/// BRAND_SCORE_TOO_LOW, and so is one scoring 7.5 to 7.9 (checked against the spec's 422,
+/// X-Request-Id included).
 pub async fn validation_deployment(target: &Target) -> Outcome {
     let api = Api::new(target)?;
     let score = at_step(
@@ -291,9 +311,10 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
             vt::Environment::Production,
         ),
     ] {
+        let sent = Instant::now();
         let deployment = at_step(create, deploy(&api, DEPLOYABLE_SITE, environment).await)?;
         let deployment = at_step(create, deployment.map_err(Failure::new))?;
-        at_step(poll, await_deployment(&api, &deployment).await)?;
+        at_step(poll, await_deployment(&api, &deployment, sent).await)?;
     }
 
     let low = at_step(
@@ -321,7 +342,57 @@ pub async fn validation_deployment(target: &Target) -> Outcome {
         Err(refusal) => Err(Failure::new(format!(
             "step 5 (createDeployment low-score-site): expected 422 BRAND_SCORE_TOO_LOW, got {refusal}"
         ))),
-    }
+    }?;
+
+    // Just under the threshold: 7.5 to 7.9 must not round up to a deployable 8.
+    let near = at_step(
+        "step 6 (validateSite threshold-site)",
+        validate(&api, THRESHOLD_SITE).await,
+    )?;
+    at_step(
+        "step 6 (validateSite threshold-site)",
+        ensure((7.5..DEPLOY_THRESHOLD).contains(&near), || {
+            format!("{THRESHOLD_SITE} scores {near}; the scenario needs a site scoring 7.5 to 7.9")
+        }),
+    )?;
+    at_step(
+        "step 7 (createDeployment threshold-site)",
+        expect_refused(target, THRESHOLD_SITE, near).await,
+    )
+}
+
+/// Sends createDeployment of `site` (scoring `score`) raw and expects the spec's 422: an
+/// `Error` body with code BRAND_SCORE_TOO_LOW, valid against the schema, and the required
+/// X-Request-Id header, equal to the body's requestId.
+async fn expect_refused(target: &Target, site: &str, score: f64) -> Outcome {
+    let ctx = Ctx::new(
+        target,
+        &Op {
+            spec: VALIDATION_SPEC,
+            id: "createDeployment",
+        },
+    )?;
+    let plan = RequestPlan {
+        body: Body::Json(json!({ "siteId": site, "environment": "staging" })),
+        ..RequestPlan::default()
+    };
+    let response = request::send(&ctx, &ctx.http()?, &plan).await?;
+    ensure(response.status != 202 && response.status != 200, || {
+        format!(
+            "a site scoring {score} was accepted ({}): {}",
+            response.status,
+            request::preview(&response.body)
+        )
+    })?;
+    let body = ctx.error_response(&response, &[422])?;
+    let code = body.get("code").and_then(serde_json::Value::as_str);
+    ensure(code == Some("BRAND_SCORE_TOO_LOW"), || {
+        format!("422 with code {code:?}, expected BRAND_SCORE_TOO_LOW")
+    })?;
+    let header = response.header("x-request-id").unwrap_or_default();
+    ensure(!header.is_empty(), || {
+        "the 422 refusal has no X-Request-Id header".into()
+    })
 }
 
 async fn validate(api: &Api, site: &str) -> Result<f64, Failure> {
@@ -397,8 +468,16 @@ async fn deploy(
     }
 }
 
-/// Polls getDeployment until SUCCEEDED, checking the states only move forward.
-async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
+/// Polls getDeployment until SUCCEEDED, checking the states only move forward and that
+/// IN_PROGRESS shows between PENDING and SUCCEEDED. `sent` is when createDeployment was sent.
+///
+/// The poll gap grows with the wait (a twentieth of it, 5 to 250 ms), so it stays small
+/// next to the deployment's own duration. A skipped IN_PROGRESS fails only when it cannot
+/// have fallen between two reads: the last PENDING read and the first SUCCEEDED read were
+/// less than a third of the deployment's duration (`updatedAt - createdAt` at SUCCEEDED,
+/// the provider's own clock) apart, while a provider with even steps spends half of it
+/// IN_PROGRESS. A stalled machine widens the gap and skips the check instead of failing.
+async fn await_deployment(api: &Api, deployment: &vt::Deployment, sent: Instant) -> Outcome {
     let id: vt::GetDeploymentDeploymentId = typed(&deployment.deployment_id, "deploymentId")?;
     let rank = |s: vt::DeploymentStatus| match s {
         vt::DeploymentStatus::Pending => 0,
@@ -406,9 +485,13 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
         vt::DeploymentStatus::Succeeded | vt::DeploymentStatus::Failed => 2,
     };
     let mut seen = vec![deployment.status];
+    // When the last read that answered PENDING was sent.
+    let mut pending_sent = (deployment.status == vt::DeploymentStatus::Pending).then_some(sent);
     let deadline = Instant::now() + api.call_timeout();
-    let mut delay = Duration::from_millis(10);
     loop {
+        let delay =
+            (sent.elapsed() / 20).clamp(Duration::from_millis(5), Duration::from_millis(250));
+        let read_sent = Instant::now();
         let current = api
             .call(
                 "getDeployment",
@@ -427,6 +510,9 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
         if current.status != previous {
             seen.push(current.status);
         }
+        if current.status == vt::DeploymentStatus::Pending {
+            pending_sent = Some(read_sent);
+        }
         ensure(current.environment == deployment.environment, || {
             format!(
                 "the deployment moved from {} to {}",
@@ -439,9 +525,10 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
         )?;
         match current.status {
             vt::DeploymentStatus::Succeeded => {
-                return ensure(current.url.is_some(), || {
+                ensure(current.url.is_some(), || {
                     "a SUCCEEDED deployment has no url".into()
-                });
+                })?;
+                return skipped_in_progress(&current, &seen, pending_sent);
             }
             vt::DeploymentStatus::Failed => {
                 return Err(Failure::new(format!(
@@ -459,8 +546,37 @@ async fn await_deployment(api: &Api, deployment: &vt::Deployment) -> Outcome {
             _ => {}
         }
         tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_millis(250));
     }
+}
+
+/// Fails when a deployment seen PENDING reached SUCCEEDED without an IN_PROGRESS read,
+/// although IN_PROGRESS (half the deployment's duration) must have fallen between the reads:
+/// see [`await_deployment`].
+fn skipped_in_progress(
+    succeeded: &vt::Deployment,
+    seen: &[vt::DeploymentStatus],
+    pending_sent: Option<Instant>,
+) -> Outcome {
+    let Some(pending_sent) = pending_sent else {
+        return Ok(());
+    };
+    if seen.contains(&vt::DeploymentStatus::InProgress) {
+        return Ok(());
+    }
+    let gap = pending_sent.elapsed();
+    let took = (succeeded.updated_at - succeeded.created_at)
+        .to_std()
+        .unwrap_or_default();
+    ensure(took.is_zero() || gap * 3 >= took, || {
+        format!(
+            "deployment {} went from PENDING straight to SUCCEEDED (states {seen:?}): it took \
+             {} ms by its createdAt/updatedAt, yet the last PENDING read and the SUCCEEDED \
+             read were {} ms apart, so IN_PROGRESS was never reported",
+            *succeeded.deployment_id,
+            took.as_millis(),
+            gap.as_millis()
+        )
+    })
 }
 
 /// Version history: generate a new site -> generate again with its `siteId` -> listVersions
@@ -514,6 +630,15 @@ pub async fn version_history(target: &Target) -> Outcome {
         .and_then(|()| {
             ensure(second.version_id != first.version_id, || {
                 format!("both generations made version {}", *first.version_id)
+            })
+        })
+        .and_then(|()| {
+            // Without different scores step 7 could not tell which version is analysed.
+            ensure((first.brand_score - second.brand_score).abs() >= 0.05, || {
+                format!(
+                    "both versions score {}; the scenario needs versions that score differently",
+                    first.brand_score
+                )
             })
         }),
     )?;

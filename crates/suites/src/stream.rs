@@ -2,10 +2,11 @@
 //! the typed client refuses), its events decoded into the spec's event types, timed from
 //! the send, and never read past the idle and total limits.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use sb_runtime::sse::{SseLimits, SseReader, StreamEnd};
+use sb_runtime::sse::{SseEvent, SseLimits, SseReader, SseRecording, StreamEnd};
 use sb_runtime::{Failure, Outcome};
 use serde_json::Value;
 use sitebuilder_contract::generation::types as gt;
@@ -14,6 +15,10 @@ use crate::api::{Api, describe, ensure};
 
 /// Event types that end a stream.
 pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
+
+/// The response header in which the reference provider names a streaming generation (an
+/// extension the spec does not document: without it the id is only known at `complete`).
+pub const GENERATION_ID_HEADER: &str = "x-generation-id";
 
 /// The event types the spec documents, in its order.
 pub const EVENT_TYPES: [&str; 4] = ["progress", "chunk", "complete", "error"];
@@ -91,6 +96,74 @@ pub async fn generate(
     Ok(record(reader, status, content_type, sent_at, limits).await)
 }
 
+/// [`generate`], pausing once the first `progress` event has arrived to await `observe`
+/// with the generation id the response's `X-Generation-Id` header names (`None` without
+/// it), then recording the rest. The observation is `None` when the stream held no
+/// progress event.
+pub async fn generate_observing<T, Fut>(
+    api: &Api,
+    body: &gt::GenerationRequest,
+    limits: SseLimits,
+    observe: impl FnOnce(Option<String>) -> Fut,
+) -> Result<(Recorded, Option<T>), Failure>
+where
+    Fut: Future<Output = T>,
+{
+    let tenant: gt::GeneratePageTenantId = api.tenant()?;
+    let header: gt::GeneratePageXTenantId = api.tenant()?;
+    let sent_at = Instant::now();
+    let response = api
+        .timed(
+            "generatePage",
+            api.generation.generate_page(&tenant, &header, body),
+        )
+        .await?
+        .map_err(|e| describe("generatePage", e))?;
+    let status = response.status().as_u16();
+    let content_type = media_type(response.headers());
+    let generation_id = response
+        .headers()
+        .get(GENERATION_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let bytes = response
+        .into_inner()
+        .into_inner()
+        .map(|item| item.map_err(|e| e.to_string()));
+    let mut reader = SseReader::from_stream(Box::pin(bytes), sent_at);
+    let mut head = Vec::new();
+    let ended = loop {
+        match reader.next_event(limits).await {
+            Ok(Some(event)) => {
+                let kind = kind_of(&event.data);
+                head.push(event);
+                match kind.as_deref() {
+                    Some("progress") => break None,
+                    Some(k) if TERMINAL_TYPES.contains(&k) => break Some(StreamEnd::Terminal),
+                    _ => {}
+                }
+            }
+            Ok(None) => break Some(StreamEnd::Closed),
+            Err(end) => break Some(end),
+        }
+    };
+    if let Some(end) = ended {
+        // No progress event before the stream ended: nothing to observe.
+        let rest = SseRecording {
+            events: Vec::new(),
+            end,
+            stray_lines: Vec::new(),
+        };
+        return Ok((assemble(head, rest, status, content_type, sent_at), None));
+    }
+    let observation = observe(generation_id).await;
+    let rest = reader.record(limits, is_terminal).await;
+    Ok((
+        assemble(head, rest, status, content_type, sent_at),
+        Some(observation),
+    ))
+}
+
 /// Sends a raw JSON `body` to `generatePage` (for bodies the typed client cannot build,
 /// such as an empty prompt) and records the stream.
 pub async fn generate_raw(api: &Api, body: &Value, limits: SseLimits) -> Result<Recorded, Failure> {
@@ -125,14 +198,25 @@ async fn record(
     sent_at: Instant,
     limits: SseLimits,
 ) -> Recorded {
-    let recording = reader
-        .record(limits, |event| {
-            kind_of(&event.data).is_some_and(|k| TERMINAL_TYPES.contains(&k.as_str()))
-        })
-        .await;
-    let events = recording
-        .events
+    let recording = reader.record(limits, is_terminal).await;
+    assemble(Vec::new(), recording, status, content_type, sent_at)
+}
+
+fn is_terminal(event: &SseEvent) -> bool {
+    kind_of(&event.data).is_some_and(|k| TERMINAL_TYPES.contains(&k.as_str()))
+}
+
+/// The events of `head` (read one by one) then of `rest`, decoded.
+fn assemble(
+    head: Vec<SseEvent>,
+    recording: SseRecording,
+    status: u16,
+    content_type: Option<String>,
+    sent_at: Instant,
+) -> Recorded {
+    let events = head
         .into_iter()
+        .chain(recording.events)
         .map(|e| Event {
             at: e.at,
             kind: kind_of(&e.data),

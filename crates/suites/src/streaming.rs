@@ -68,9 +68,25 @@ pub async fn sse_format(target: &Target) -> Outcome {
 }
 
 /// Progress events: at least one, the first event of the stream, starting at 0, never
-/// decreasing, within 0..=100.
+/// decreasing, within 0..=100. When the response names its generation (`X-Generation-Id`,
+/// a provider extension), getGeneration read right after the first progress event decodes
+/// as the spec's `Generation` with status PENDING or IN_PROGRESS (see [`state_mid_stream`]).
 pub async fn progress_events(target: &Target) -> Outcome {
-    let (_, recorded) = generate(target, SIMPLE_PROMPT).await?;
+    let api = Api::new(target)?;
+    let limits = stream::limits(&api, TTLT_BUDGET);
+    let api = &api;
+    let (recorded, mid) = stream::generate_observing(
+        api,
+        &stream::page_request(SIMPLE_PROMPT)?,
+        limits,
+        |id| async move {
+            match id {
+                Some(id) => Some((id.clone(), read_generation(api, &id).await)),
+                None => None,
+            }
+        },
+    )
+    .await?;
     recorded.ended_cleanly()?;
     recorded.all_typed()?;
     let values = recorded.progress();
@@ -99,6 +115,62 @@ pub async fn progress_events(target: &Target) -> Outcome {
     }
     ensure(values.iter().all(|v| (0..=100).contains(v)), || {
         format!("progress outside 0..=100: {values:?}")
+    })?;
+    match mid.flatten() {
+        Some((id, read)) => state_mid_stream(&recorded, &id, read),
+        // The spec names the generation only in `complete`: nothing to read mid-stream.
+        None => Ok(()),
+    }
+}
+
+async fn read_generation(api: &Api, id: &str) -> Result<gt::Generation, Failure> {
+    Ok(api
+        .call(
+            "getGeneration",
+            api.generation.get_generation(
+                &api.tenant()?,
+                &typed(id, "generationId")?,
+                &api.tenant()?,
+            ),
+        )
+        .await?
+        .into_inner())
+}
+
+/// The generation read mid-stream (`read`, of the generation `id` the response header
+/// named): a `Generation` of that id, PENDING or IN_PROGRESS. COMPLETE passes only when it
+/// already holds the whole streamed page (a provider without pacing may finish before the
+/// client reads its first event); FAILED never does. The `complete` event names `id` too.
+fn state_mid_stream(
+    recorded: &Recorded,
+    id: &str,
+    read: Result<gt::Generation, Failure>,
+) -> Outcome {
+    let what = "getGeneration after the first progress event";
+    let generation = read.map_err(|e| Failure::new(format!("{what}: {}", e.reason)))?;
+    ensure(*generation.generation_id == id, || {
+        format!("{what}: asked for {id}, got {}", *generation.generation_id)
+    })?;
+    match generation.status {
+        gt::GenerationStatus::Pending | gt::GenerationStatus::InProgress => {}
+        gt::GenerationStatus::Complete => {
+            ensure(
+                generation.html.as_deref() == Some(recorded.html().as_str()),
+                || format!("{what}: COMPLETE while streaming, without the streamed page"),
+            )?;
+        }
+        gt::GenerationStatus::Failed => {
+            return Err(Failure::new(format!(
+                "{what}: FAILED while the page streams, expected PENDING or IN_PROGRESS"
+            )));
+        }
+    }
+    let complete = recorded.expect_complete()?;
+    ensure(*complete.generation_id == id, || {
+        format!(
+            "X-Generation-Id named {id}, the complete event {}",
+            *complete.generation_id
+        )
     })
 }
 

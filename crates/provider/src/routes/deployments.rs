@@ -174,7 +174,14 @@ mod tests {
             step_ms: 100,
             url: "https://x/".into(),
         };
-        let at = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), Misreport::default());
+        let at = |ms| {
+            status_at(
+                &d,
+                created + TimeDelta::milliseconds(ms),
+                Misreport::default(),
+            )
+            .0
+        };
         assert_eq!(at(0), vt::DeploymentStatus::Pending);
         assert_eq!(at(150), vt::DeploymentStatus::InProgress);
         assert_eq!(at(250), vt::DeploymentStatus::Succeeded);

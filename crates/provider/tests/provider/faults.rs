@@ -257,3 +257,55 @@ async fn e2e_faults() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn deploy_gate_faults() -> Result<()> {
+    let body = json!({"siteId": "threshold-site", "environment": "staging"});
+    let ctx = start_with(fast_config()).await?;
+    let r = ctx
+        .post("/sites/test-tenant/deployments", &body)
+        .send()
+        .await?;
+    crate::support::assert_error(r, 422, "BRAND_SCORE_TOO_LOW").await?;
+    let ctx = start_faulty(BrandScoreGateRounded).await?;
+    let r = ctx
+        .post("/sites/test-tenant/deployments", &body)
+        .send()
+        .await?;
+    assert_eq!(r.status(), 202, "a 7.8 rounds to 8 and deploys");
+    Ok(())
+}
+
+/// A paced generation's id header and its state while it streams.
+async fn state_while_streaming(faults: &[Fault]) -> Result<(Value, String, Vec<Value>)> {
+    let mut config = fast_config();
+    config.faults = faults.iter().copied().collect();
+    config.pacing.first_chunk_delay = Duration::from_millis(400);
+    let ctx = start_with(config).await?;
+    let r = ctx
+        .post("/sites/test-tenant/generation", &json!({"prompt": "p"}))
+        .send()
+        .await?;
+    let id = r.headers()["x-generation-id"].to_str()?.to_owned();
+    let mid: Value = ctx
+        .get(&format!("/sites/test-tenant/generation/{id}"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let events = crate::support::sse_events(r).await?;
+    Ok((mid, id, events))
+}
+
+#[tokio::test]
+async fn generation_state_mid_stream_fault() -> Result<()> {
+    let (mid, id, events) = state_while_streaming(&[]).await?;
+    assert!(
+        mid["status"] == "PENDING" || mid["status"] == "IN_PROGRESS",
+        "{mid}"
+    );
+    assert_eq!(events.last().unwrap()["generationId"], id.as_str());
+    let (mid, _, _) = state_while_streaming(&[GenerationStateInvalidMidStream]).await?;
+    assert_eq!(mid["status"], "RUNNING");
+    Ok(())
+}
