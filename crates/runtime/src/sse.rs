@@ -8,6 +8,23 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 
+/// Event types that end a Site Builder stream.
+pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
+
+/// The `type` of an event whose data is a JSON object, if it has one.
+pub fn event_type(data: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(data)
+        .ok()?
+        .get("type")?
+        .as_str()
+        .map(String::from)
+}
+
+/// Whether `event` is a terminal one (`complete` or `error`).
+pub fn is_terminal(event: &SseEvent) -> bool {
+    event_type(&event.data).is_some_and(|t| TERMINAL_TYPES.contains(&t.as_str()))
+}
+
 /// One event: its `event:` name (if any) and its `data:` lines joined by `\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
@@ -246,6 +263,24 @@ mod tests {
             recording.stray_lines,
             ["unterminated event at the end of the stream: data: last"]
         );
+    }
+
+    #[test]
+    fn terminal_events_are_found_by_their_parsed_type() {
+        let event = |data: &str| SseEvent {
+            event: None,
+            data: data.into(),
+            at: Duration::ZERO,
+        };
+        // Whitespace inside the JSON must not hide a terminal event.
+        assert!(is_terminal(&event(
+            r#"{ "type" : "complete", "generationId": "g" }"#
+        )));
+        assert!(is_terminal(&event(r#"{"type":"error"}"#)));
+        assert!(!is_terminal(&event(
+            r#"{"type":"chunk","content":"\"type\":\"complete\""}"#
+        )));
+        assert!(!is_terminal(&event("not json")));
     }
 
     #[tokio::test]

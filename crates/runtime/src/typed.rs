@@ -130,11 +130,10 @@ impl Typed {
             .into_inner()
             .map(|item| item.map_err(|e| e.to_string()));
         let recording = SseReader::from_stream(Box::pin(stream), Instant::now())
-            .record(crate::checks::sse::limits(&self.ctx), |event| {
-                crate::checks::sse::TERMINAL_TYPES
-                    .iter()
-                    .any(|t| event.data.contains(&format!("\"type\":\"{t}\"")))
-            })
+            .record(
+                crate::checks::sse::limits(&self.ctx),
+                crate::sse::is_terminal,
+            )
             .await;
         ensure(!recording.events.is_empty(), || {
             "the typed stream held no event".into()

@@ -13,11 +13,11 @@ use sitebuilder_contract::generation::types as gt;
 
 use crate::api::{Api, describe, ensure};
 
-/// Event types that end a stream.
-pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
+pub use sb_runtime::sse::TERMINAL_TYPES;
+use sb_runtime::sse::{event_type as kind_of, is_terminal};
 
-/// The response header in which the reference provider names a streaming generation (an
-/// extension the spec does not document: without it the id is only known at `complete`).
+/// The response header in which generatePage names its generation before the stream ends
+/// (optional in the spec: without it the id is only known at `complete`).
 pub const GENERATION_ID_HEADER: &str = "x-generation-id";
 
 /// The event types the spec documents, in its order.
@@ -202,10 +202,6 @@ async fn record(
     assemble(Vec::new(), recording, status, content_type, sent_at)
 }
 
-fn is_terminal(event: &SseEvent) -> bool {
-    kind_of(&event.data).is_some_and(|k| TERMINAL_TYPES.contains(&k.as_str()))
-}
-
 /// The events of `head` (read one by one) then of `rest`, decoded.
 fn assemble(
     head: Vec<SseEvent>,
@@ -245,14 +241,6 @@ fn media_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
                 .trim()
                 .to_ascii_lowercase()
         })
-}
-
-fn kind_of(data: &str) -> Option<String> {
-    serde_json::from_str::<Value>(data)
-        .ok()?
-        .get("type")?
-        .as_str()
-        .map(String::from)
 }
 
 /// Decodes one event's data as the spec's event type named by its `type`.

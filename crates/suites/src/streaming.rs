@@ -69,7 +69,7 @@ pub async fn sse_format(target: &Target) -> Outcome {
 
 /// Progress events: at least one, the first event of the stream, starting at 0, never
 /// decreasing, within 0..=100. When the response names its generation (`X-Generation-Id`,
-/// a provider extension), getGeneration read right after the first progress event decodes
+/// optional in the spec), getGeneration read right after the first progress event decodes
 /// as the spec's `Generation` with status PENDING or IN_PROGRESS (see [`state_mid_stream`]).
 pub async fn progress_events(target: &Target) -> Outcome {
     let api = Api::new(target)?;

@@ -136,7 +136,7 @@ pub async fn generate_page(
     response
 }
 
-/// The response header naming a streaming generation (a provider extension).
+/// The response header naming a streaming generation (`X-Generation-Id` in the spec).
 pub const GENERATION_ID: &str = "x-generation-id";
 
 fn stream_response(state: &Shared, rx: mpsc::Receiver<Bytes>) -> Response {

@@ -13,8 +13,7 @@ use crate::outcome::{Failure, Outcome, ensure, fail};
 use crate::request::{self, RawResponse, RequestPlan};
 use crate::sse::{SseLimits, SseReader, SseRecording, StreamEnd};
 
-/// Event types that end a stream.
-pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
+pub use crate::sse::TERMINAL_TYPES;
 
 /// Sends the request and returns the response head (empty body) and a reader on its body.
 pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, SseReader), Failure> {
@@ -69,14 +68,7 @@ pub fn limits(ctx: &Ctx<'_>) -> SseLimits {
 /// Opens and records a whole stream, stopping at a terminal event.
 pub async fn record(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<Stream, Failure> {
     let (head, reader) = open(ctx, plan).await?;
-    let recording = reader
-        .record(limits(ctx), |event| {
-            serde_json::from_str::<Value>(&event.data)
-                .ok()
-                .and_then(|v| v.get("type").and_then(Value::as_str).map(String::from))
-                .is_some_and(|t| TERMINAL_TYPES.contains(&t.as_str()))
-        })
-        .await;
+    let recording = reader.record(limits(ctx), crate::sse::is_terminal).await;
     let events = recording
         .events
         .iter()
