@@ -76,24 +76,9 @@ pub async fn generate(
     body: &gt::GenerationRequest,
     limits: SseLimits,
 ) -> Result<Recorded, Failure> {
-    let tenant: gt::GeneratePageTenantId = api.tenant()?;
-    let header: gt::GeneratePageXTenantId = api.tenant()?;
-    let sent_at = Instant::now();
-    let response = api
-        .timed(
-            "generatePage",
-            api.generation.generate_page(&tenant, &header, body),
-        )
-        .await?
-        .map_err(|e| describe("generatePage", e))?;
-    let status = response.status().as_u16();
-    let content_type = media_type(response.headers());
-    let bytes = response
-        .into_inner()
-        .into_inner()
-        .map(|item| item.map_err(|e| e.to_string()));
-    let reader = SseReader::from_stream(Box::pin(bytes), sent_at);
-    Ok(record(reader, status, content_type, sent_at, limits).await)
+    generate_observing(api, body, limits, |_| async {})
+        .await
+        .map(|(recorded, _)| recorded)
 }
 
 /// [`generate`], pausing once the first `progress` event has arrived to await `observe`
