@@ -5,7 +5,10 @@ mod error;
 mod lint;
 mod load;
 mod model;
+pub mod resolve;
 mod schema;
+pub mod stream;
+mod tenancy;
 
 pub use error::SpecError;
 pub use lint::{Problem, lint, lint_str};
@@ -15,3 +18,6 @@ pub use model::{
     Slo, media_essence,
 };
 pub use schema::{DRAFT, Violation};
+pub use stream::{EventField, EventStream, ProgressField, StreamEvent, StreamSemantics};
+pub use tenancy::Tenancy;
+pub use resolve::Node;

@@ -364,7 +364,7 @@ impl Lint<'_> {
             self.push(
                 pointer,
                 "x-slo is not a mapping",
-                format!("map {} to milliseconds", SLO_KEYS.join(", ")),
+                format!("map {} to numbers (openapi/EXTENSIONS.md)", SLO_KEYS.join(", ")),
             );
             return;
         };
@@ -380,7 +380,13 @@ impl Lint<'_> {
                 self.push(
                     &at,
                     format!("x-slo {key} is {value}, not a positive integer"),
-                    "give milliseconds such as 20",
+                    "give milliseconds such as 20 (openapi/EXTENSIONS.md)",
+                );
+            } else if key.ends_with("Pct") && value.as_u64().is_some_and(|pct| pct > 100) {
+                self.push(
+                    &at,
+                    format!("x-slo {key} is {value}, more than 100 percent"),
+                    "give a percentage from 1 to 100",
                 );
             }
         }

@@ -69,6 +69,25 @@ impl Spec {
             .unwrap_or_default()
     }
 
+    /// The `servers` of the document: `(url, description)` in spec order.
+    pub fn servers(&self) -> Vec<(String, String)> {
+        self.doc
+            .get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                Some((
+                    s.get("url")?.as_str()?.to_string(),
+                    s.get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                ))
+            })
+            .collect()
+    }
+
     /// `info.version`, or "" when absent.
     pub fn version(&self) -> &str {
         self.doc
@@ -78,26 +97,10 @@ impl Spec {
     }
 
     /// Follows a chain of local `$ref`s (`#/components/...`) from `value`; `at` is the JSON
-    /// pointer of `value`, used in the error.
+    /// pointer of `value`, used in the error. [`crate::resolve::deref`] also says where the
+    /// value lives.
     pub fn resolve<'a>(&'a self, value: &'a Value, at: &str) -> Result<&'a Value, SpecError> {
-        let mut current = value;
-        for _ in 0..32 {
-            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-                return Ok(current);
-            };
-            current = self
-                .lookup_ref(reference)
-                .ok_or_else(|| SpecError::DanglingRef {
-                    file: self.file.clone(),
-                    pointer: at.to_string(),
-                    reference: reference.to_string(),
-                })?;
-        }
-        Err(SpecError::DanglingRef {
-            file: self.file.clone(),
-            pointer: at.to_string(),
-            reference: "a cycle of $refs".to_string(),
-        })
+        crate::resolve::deref(self, value, at).map(|node| node.value)
     }
 
     /// The value a local `$ref` (`#/...`, percent-escapes allowed) points at; `None` for an
@@ -145,7 +148,7 @@ pub fn escape_pointer(segment: &str) -> String {
 }
 
 /// Decodes `%XX` escapes of a URI fragment; `None` when an escape is malformed.
-fn percent_decode(text: &str) -> Option<String> {
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     if !text.contains('%') {
         return Some(text.to_string());
     }

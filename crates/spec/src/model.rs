@@ -3,15 +3,28 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{Spec, SpecError, escape_pointer};
+use crate::stream::{EventStream, is_event_stream};
+use crate::{Spec, SpecError, Tenancy, escape_pointer};
 
 /// The HTTP methods OpenAPI 3.0 allows as keys of a path item, lowercase.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The `x-slo` keys this project understands, in milliseconds.
-pub const SLO_KEYS: [&str; 5] = ["avgMs", "p95Ms", "maxMs", "firstChunkMs", "lastChunkMs"];
+/// The `x-slo` keys this project understands (`openapi/EXTENSIONS.md`): latencies in
+/// milliseconds, counts, and percentages.
+pub const SLO_KEYS: [&str; 10] = [
+    "avgMs",
+    "p95Ms",
+    "maxMs",
+    "firstChunkMs",
+    "lastChunkMs",
+    "concurrentCalls",
+    "concurrentSuccessPct",
+    "concurrentMaxMs",
+    "ratePerMinute",
+    "errorPct",
+];
 
 /// One operation of a spec, with its `$ref`s to parameters, responses and headers resolved.
 /// Schemas keep their `$ref`s; convert them with [`Spec::json_schema`] or [`Spec::validator`].
@@ -40,6 +53,10 @@ pub struct Operation {
     pub security: Vec<String>,
     /// The budget from `x-slo`.
     pub slo: Slo,
+    /// The success response's event stream, when it is `text/event-stream`.
+    pub stream: Option<EventStream>,
+    /// The spec's `x-tenant`, when it declares tenants.
+    pub tenancy: Option<Tenancy>,
 }
 
 /// Where a parameter goes.
@@ -98,6 +115,9 @@ pub struct Parameter {
     pub schema: Value,
     /// `example`, else the first of `examples` (by name), else the schema's `example`.
     pub example: Option<Value>,
+    /// JSON pointer of the parameter as written (inside the operation, the path item, or the
+    /// component a `$ref` names).
+    pub pointer: String,
 }
 
 /// The request body of an operation.
@@ -111,6 +131,10 @@ pub struct RequestBody {
     pub schema: Value,
     /// `example`, else the first of `examples`, else the schema's `example`.
     pub example: Option<Value>,
+    /// JSON pointer of the request body.
+    pub pointer: String,
+    /// Every media type offered, as written.
+    pub media_types: Vec<String>,
 }
 
 /// One documented response.
@@ -124,6 +148,8 @@ pub struct Response {
     pub content: Vec<MediaType>,
     /// Headers, sorted by name.
     pub headers: Vec<Header>,
+    /// JSON pointer of the response in the operation's `responses`.
+    pub pointer: String,
 }
 
 /// One media type of a response.
@@ -135,6 +161,8 @@ pub struct MediaType {
     pub schema: Option<Value>,
     /// `example`, else the first of `examples`, else the schema's `example`.
     pub example: Option<Value>,
+    /// JSON pointer of the media type object.
+    pub pointer: String,
 }
 
 /// One response header.
@@ -146,6 +174,8 @@ pub struct Header {
     pub required: bool,
     /// The schema, raw.
     pub schema: Option<Value>,
+    /// JSON pointer of the header in the response's `headers`.
+    pub pointer: String,
 }
 
 /// An operation's performance budget from `x-slo`, in milliseconds.
@@ -161,6 +191,16 @@ pub struct Slo {
     pub first_chunk_ms: Option<u64>,
     /// Time to the last event of a stream.
     pub last_chunk_ms: Option<u64>,
+    /// How many calls the budget holds for at once.
+    pub concurrent_calls: Option<u64>,
+    /// Share of those calls, in percent, that must succeed.
+    pub concurrent_success_pct: Option<u64>,
+    /// Longest any one of those calls may take.
+    pub concurrent_max_ms: Option<u64>,
+    /// A sustained rate of calls the budget holds for.
+    pub rate_per_minute: Option<u64>,
+    /// Largest share of failed calls at that rate, in percent.
+    pub error_pct: Option<u64>,
 }
 
 impl Slo {
@@ -178,19 +218,17 @@ impl Operation {
 
     /// True when the success response streams `text/event-stream`.
     pub fn is_sse(&self) -> bool {
-        self.sse_media().is_some()
+        self.stream.is_some()
     }
 
     /// The schema of one event of the success stream.
     pub fn sse_event_schema(&self) -> Option<&Value> {
-        self.sse_media().and_then(|m| m.schema.as_ref())
+        self.stream.as_ref().map(|s| &s.schema)
     }
 
-    fn sse_media(&self) -> Option<&MediaType> {
-        self.success()?
-            .content
-            .iter()
-            .find(|m| media_essence(&m.name) == "text/event-stream")
+    /// Whether `param` carries the tenant (per the spec's `x-tenant`).
+    pub fn is_tenant_param(&self, param: &Parameter) -> bool {
+        self.tenancy.as_ref().is_some_and(|t| t.is_tenant_param(param))
     }
 
     /// The response documenting `status`: the exact key, then its range ("4XX"), then
@@ -295,6 +333,7 @@ impl Spec {
                 "paths is not a mapping; map each path to its operations",
             )
         })?;
+        let tenancy = self.tenancy()?;
         for (path, item) in paths {
             let item_pointer = format!("/paths/{}", escape_pointer(path));
             let item = self.resolve(item, &item_pointer)?;
@@ -306,13 +345,10 @@ impl Spec {
             })?;
             for method in METHODS {
                 if let Some(operation) = item.get(method) {
-                    operations.push(self.build_operation(
-                        path,
-                        method,
-                        &item_pointer,
-                        item,
-                        operation,
-                    )?);
+                    let mut operation =
+                        self.build_operation(path, method, &item_pointer, item, operation)?;
+                    operation.tenancy = tenancy.clone();
+                    operations.push(operation);
                 }
             }
         }
@@ -384,6 +420,7 @@ impl Spec {
             &pointer,
         )?;
         let slo = self.slo(operation.get("x-slo"), &format!("{pointer}/x-slo"))?;
+        let stream = self.success_stream(&responses)?;
         Ok(Operation {
             id,
             method: method.to_string(),
@@ -398,7 +435,25 @@ impl Spec {
             responses,
             security,
             slo,
+            stream,
+            tenancy: None,
         })
+    }
+
+    /// The event stream of the first 2xx response, if it is `text/event-stream`.
+    fn success_stream(&self, responses: &[Response]) -> Result<Option<EventStream>, SpecError> {
+        let Some(media) = responses
+            .iter()
+            .find(|r| r.status.starts_with('2'))
+            .and_then(|r| r.content.iter().find(|m| is_event_stream(&m.name)))
+        else {
+            return Ok(None);
+        };
+        let raw = self
+            .doc
+            .pointer(&media.pointer)
+            .ok_or_else(|| self.invalid(&media.pointer, "media type vanished while loading"))?;
+        self.event_stream(&media.name, raw, &media.pointer)
     }
 
     fn parameters(&self, list: Option<&Value>, pointer: &str) -> Result<Vec<Parameter>, SpecError> {
@@ -411,7 +466,8 @@ impl Spec {
         let mut parameters = Vec::with_capacity(list.len());
         for (i, parameter) in list.iter().enumerate() {
             let at = format!("{pointer}/{i}");
-            let parameter = self.resolve(parameter, &at)?;
+            let node = crate::resolve::deref(self, parameter, &at)?;
+            let (parameter, at) = (node.value, node.pointer);
             let name = parameter
                 .get("name")
                 .and_then(Value::as_str)
@@ -457,6 +513,7 @@ impl Spec {
                     .unwrap_or(false),
                 schema,
                 example,
+                pointer: at.clone(),
             });
         }
         Ok(parameters)
@@ -494,7 +551,8 @@ impl Spec {
     }
 
     fn request_body(&self, body: &Value, pointer: &str) -> Result<RequestBody, SpecError> {
-        let body = self.resolve(body, pointer)?;
+        let node = crate::resolve::deref(self, body, pointer)?;
+        let (body, pointer) = (node.value, node.pointer.as_str());
         let Some((media_type, media)) =
             body.get("content")
                 .and_then(Value::as_object)
@@ -520,6 +578,12 @@ impl Spec {
                 .cloned()
                 .unwrap_or_else(|| Value::Object(Map::new())),
             example: self.media_example(media, &at)?,
+            pointer: pointer.to_string(),
+            media_types: body
+                .get("content")
+                .and_then(Value::as_object)
+                .map(|c| c.keys().cloned().collect())
+                .unwrap_or_default(),
         })
     }
 
@@ -537,7 +601,8 @@ impl Spec {
         let mut out = Vec::with_capacity(responses.len());
         for status in self.keys_in_order(pointer, responses) {
             let at = format!("{pointer}/{}", escape_pointer(status));
-            let response = self.resolve(&responses[status], &at)?;
+            let node = crate::resolve::deref(self, &responses[status], &at)?;
+            let (response, at) = (node.value, node.pointer);
             let mut content = Vec::new();
             if let Some(media_types) = response.get("content").and_then(Value::as_object) {
                 for (name, media) in media_types {
@@ -546,14 +611,19 @@ impl Spec {
                         name: name.clone(),
                         schema: media.get("schema").cloned(),
                         example: self.media_example(media, &media_at)?,
+                        pointer: media_at,
                     });
                 }
             }
             let mut headers = Vec::new();
             if let Some(map) = response.get("headers").and_then(Value::as_object) {
                 for (name, header) in map {
-                    let header =
-                        self.resolve(header, &format!("{at}/headers/{}", escape_pointer(name)))?;
+                    let node = crate::resolve::deref(
+                        self,
+                        header,
+                        &format!("{at}/headers/{}", escape_pointer(name)),
+                    )?;
+                    let header = node.value;
                     headers.push(Header {
                         name: name.clone(),
                         required: header
@@ -561,6 +631,7 @@ impl Spec {
                             .and_then(Value::as_bool)
                             .unwrap_or(false),
                         schema: header.get("schema").cloned(),
+                        pointer: node.pointer,
                     });
                 }
             }
@@ -573,6 +644,7 @@ impl Spec {
                     .to_string(),
                 content,
                 headers,
+                pointer: at.clone(),
             });
         }
         Ok(out)
@@ -609,7 +681,7 @@ impl Spec {
             return Ok(out);
         };
         let slo = slo.as_object().ok_or_else(|| {
-            self.invalid(pointer, "x-slo is not a mapping; map avgMs, p95Ms, maxMs, firstChunkMs or lastChunkMs to milliseconds")
+            self.invalid(pointer, format!("x-slo is not a mapping; map {} to numbers (openapi/EXTENSIONS.md)", SLO_KEYS.join(", ")))
         })?;
         for (key, value) in slo {
             let slot = match key.as_str() {
@@ -618,13 +690,23 @@ impl Spec {
                 "maxMs" => &mut out.max_ms,
                 "firstChunkMs" => &mut out.first_chunk_ms,
                 "lastChunkMs" => &mut out.last_chunk_ms,
+                "concurrentCalls" => &mut out.concurrent_calls,
+                "concurrentSuccessPct" => &mut out.concurrent_success_pct,
+                "concurrentMaxMs" => &mut out.concurrent_max_ms,
+                "ratePerMinute" => &mut out.rate_per_minute,
+                "errorPct" => &mut out.error_pct,
                 // Unknown keys are the spec check's business; the model ignores them.
                 _ => continue,
             };
-            let ms = value.as_u64().filter(|ms| *ms > 0).ok_or_else(|| {
+            let bounded = |n: &u64| *n > 0 && (!key.ends_with("Pct") || *n <= 100);
+            let ms = value.as_u64().filter(bounded).ok_or_else(|| {
                 self.invalid(
                     &format!("{pointer}/{key}"),
-                    format!("x-slo {key} is {value}, not a positive integer; give milliseconds such as 20"),
+                    if key.ends_with("Pct") {
+                        format!("x-slo {key} is {value}, not a percentage from 1 to 100; give one such as 80")
+                    } else {
+                        format!("x-slo {key} is {value}, not a positive integer; give milliseconds such as 20")
+                    },
                 )
             })?;
             *slot = Some(ms);

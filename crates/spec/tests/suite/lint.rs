@@ -133,8 +133,8 @@ fn unsupported_features() {
         [
             "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/parameters/0: cookie parameter `session` is not supported by progenitor; pass it as a header or query parameter",
             "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/requestBody: request body has 2 media types (application/json, text/plain): progenitor accepts one; keep a single media type",
-            "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/x-slo/maxMs: x-slo maxMs is 0, not a positive integer; give milliseconds such as 20",
-            "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/x-slo/medianMs: x-slo key `medianMs` is unknown; use one of avgMs, p95Ms, maxMs, firstChunkMs, lastChunkMs",
+            "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/x-slo/maxMs: x-slo maxMs is 0, not a positive integer; give milliseconds such as 20 (openapi/EXTENSIONS.md)",
+            "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/post/x-slo/medianMs: x-slo key `medianMs` is unknown; use one of avgMs, p95Ms, maxMs, firstChunkMs, lastChunkMs, concurrentCalls, concurrentSuccessPct, concurrentMaxMs, ratePerMinute, errorPct",
             "fixtures/unsupported-features.yaml: /paths/~1agents~1logo/options: OPTIONS operations are not supported: progenitor's generated client does not compile with them; remove the operation and test it outside the spec",
         ]
     );

@@ -301,3 +301,134 @@ fn specs_and_operations_can_be_shared_across_threads() {
         assert!(handle.join().expect("thread"));
     }
 }
+
+#[test]
+fn generate_page_stream_semantics_come_from_x_stream() {
+    let op = real_spec("generation")
+        .operation("generatePage")
+        .expect("generatePage");
+    let stream = op.stream.as_ref().expect("generatePage streams");
+    assert_eq!(stream.property, "type");
+    assert_eq!(
+        stream.events.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["chunk", "complete", "error", "progress"]
+    );
+    assert_eq!(
+        stream.events["complete"].schema_pointer,
+        "/components/schemas/GenerationEvent/oneOf/2"
+    );
+    let semantics = stream.semantics.as_ref().expect("x-stream");
+    assert_eq!(semantics.terminal, ["complete", "error"]);
+    assert_eq!(semantics.success.as_deref(), Some("complete"));
+    assert_eq!(semantics.error.as_deref(), Some("error"));
+    let progress = semantics.progress.as_ref().expect("progress");
+    assert_eq!((progress.event.as_str(), progress.field.as_str(), progress.start), ("progress", "progress", Some(0.0)));
+    let content = semantics.content.as_ref().expect("content");
+    assert_eq!((content.event.as_str(), content.field.as_str()), ("chunk", "content"));
+    assert!(stream.is_terminal("error") && !stream.is_terminal("chunk"));
+    assert_eq!(stream.type_of(&json!({"type": "chunk"})), Some("chunk"));
+    assert_eq!(op.slo.concurrent_calls, Some(10));
+    assert_eq!(op.slo.concurrent_success_pct, Some(80));
+}
+
+#[test]
+fn tenancy_comes_from_x_tenant_and_elements_keep_their_pointers() {
+    let op = real_spec("generation")
+        .operation("getGeneration")
+        .expect("getGeneration");
+    let tenancy = op.tenancy.as_ref().expect("x-tenant");
+    assert_eq!(tenancy.header.as_deref(), Some("X-Tenant-Id"));
+    assert_eq!(tenancy.path_parameter.as_deref(), Some("tenantId"));
+    assert_eq!(tenancy.claim.as_deref(), Some("tenant_id"));
+    let tenant_params: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| op.is_tenant_param(p))
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(tenant_params, ["tenantId", "X-Tenant-Id"]);
+    // A parameter from components keeps the pointer where it is written.
+    assert_eq!(op.parameters[0].pointer, "/components/parameters/TenantId");
+    assert_eq!(
+        op.parameters[1].pointer,
+        "/paths/~1sites~1{tenantId}~1generation~1{generationId}/get/parameters/1"
+    );
+    let ok = op.response("200").expect("200");
+    assert_eq!(
+        ok.pointer,
+        "/paths/~1sites~1{tenantId}~1generation~1{generationId}/get/responses/200"
+    );
+    assert_eq!(ok.content[0].pointer, format!("{}/content/application~1json", ok.pointer));
+    assert_eq!(ok.headers[0].pointer, "/components/headers/RequestId");
+    let not_found = op.response("404").expect("404");
+    assert_eq!(not_found.pointer, "/components/responses/NotFound");
+}
+
+#[test]
+fn without_extensions_there_is_no_tenancy_and_no_stream_semantics() {
+    let spec = inline_spec(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /events:
+    get:
+      operationId: events
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              schema: {type: object, properties: {kind: {type: string}}}
+"#,
+    );
+    let op = spec.operation("events").expect("events");
+    assert!(op.tenancy.is_none());
+    let stream = op.stream.as_ref().expect("a stream");
+    assert!(stream.semantics.is_none());
+    assert!(!stream.names_types());
+}
+
+#[test]
+fn a_stream_event_that_the_schema_does_not_document_is_refused() {
+    let spec = inline_spec(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /events:
+    get:
+      operationId: events
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              schema:
+                type: object
+                properties: {type: {type: string, enum: [tick, done]}}
+              x-stream: {terminal: [done, finished]}
+"#,
+    );
+    let error = spec.operation("events").unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "inline.yaml at /paths/~1events/get/responses/200/content/text~1event-stream/x-stream/terminal/1: event type `finished` is not one the stream's schema documents; use one of: done, tick"
+    );
+}
+
+#[test]
+fn a_malformed_x_tenant_is_refused_with_its_pointer() {
+    let spec = inline_spec(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+x-tenant: {claim: tenant_id, headr: X-Tenant}
+paths: {}
+"#,
+    );
+    assert_eq!(
+        spec.tenancy().unwrap_err().to_string(),
+        "inline.yaml at /x-tenant/headr: x-tenant key `headr` is unknown; use header, pathParameter, claim"
+    );
+}
