@@ -17,7 +17,7 @@ pub use model::{
     Header, Location, METHODS, MediaType, Operation, Parameter, RequestBody, Response, SLO_KEYS,
     Slo, media_essence,
 };
+pub use resolve::Node;
 pub use schema::{DRAFT, Violation};
 pub use stream::{EventField, EventStream, ProgressField, StreamEvent, StreamSemantics};
 pub use tenancy::Tenancy;
-pub use resolve::Node;

@@ -364,7 +364,10 @@ impl Lint<'_> {
             self.push(
                 pointer,
                 "x-slo is not a mapping",
-                format!("map {} to numbers (openapi/EXTENSIONS.md)", SLO_KEYS.join(", ")),
+                format!(
+                    "map {} to numbers (openapi/EXTENSIONS.md)",
+                    SLO_KEYS.join(", ")
+                ),
             );
             return;
         };

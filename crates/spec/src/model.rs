@@ -228,7 +228,9 @@ impl Operation {
 
     /// Whether `param` carries the tenant (per the spec's `x-tenant`).
     pub fn is_tenant_param(&self, param: &Parameter) -> bool {
-        self.tenancy.as_ref().is_some_and(|t| t.is_tenant_param(param))
+        self.tenancy
+            .as_ref()
+            .is_some_and(|t| t.is_tenant_param(param))
     }
 
     /// The response documenting `status`: the exact key, then its range ("4XX"), then
@@ -681,7 +683,13 @@ impl Spec {
             return Ok(out);
         };
         let slo = slo.as_object().ok_or_else(|| {
-            self.invalid(pointer, format!("x-slo is not a mapping; map {} to numbers (openapi/EXTENSIONS.md)", SLO_KEYS.join(", ")))
+            self.invalid(
+                pointer,
+                format!(
+                    "x-slo is not a mapping; map {} to numbers (openapi/EXTENSIONS.md)",
+                    SLO_KEYS.join(", ")
+                ),
+            )
         })?;
         for (key, value) in slo {
             let slot = match key.as_str() {

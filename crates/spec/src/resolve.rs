@@ -160,10 +160,7 @@ pub struct ObjectView<'a> {
 }
 
 /// Merges a schema's own `properties`/`required` with those of its `allOf` members.
-pub fn object_view<'a>(
-    spec: &'a Spec,
-    schema: &Node<'a>,
-) -> Result<ObjectView<'a>, SpecError> {
+pub fn object_view<'a>(spec: &'a Spec, schema: &Node<'a>) -> Result<ObjectView<'a>, SpecError> {
     let mut view = ObjectView::default();
     collect(spec, schema, &mut view, 0)?;
     Ok(view)

@@ -103,7 +103,10 @@ pub fn event_types<'a>(
                 continue;
             };
             let mapping_ptr = crate::resolve::child(
-                &crate::resolve::child(&crate::resolve::child(&node.pointer, "discriminator"), "mapping"),
+                &crate::resolve::child(
+                    &crate::resolve::child(&node.pointer, "discriminator"),
+                    "mapping",
+                ),
                 name,
             );
             out.events.insert(
@@ -309,7 +312,10 @@ impl Spec {
         })?;
         let event = |value: &Value, at: &str| -> Result<String, SpecError> {
             let name = value.as_str().ok_or_else(|| {
-                self.invalid(at, format!("not an event type name; use one of: {}", known()))
+                self.invalid(
+                    at,
+                    format!("not an event type name; use one of: {}", known()),
+                )
             })?;
             if !events.contains_key(name) {
                 return Err(self.invalid(
@@ -324,7 +330,10 @@ impl Spec {
         };
         let field = |value: &Value, at: &str| -> Result<EventField, SpecError> {
             let ev = value.get("event").ok_or_else(|| {
-                self.invalid(at, "has no `event`; name the event type, e.g. {event: chunk, field: content}")
+                self.invalid(
+                    at,
+                    "has no `event`; name the event type, e.g. {event: chunk, field: content}",
+                )
             })?;
             let event = event(ev, &format!("{at}/event"))?;
             let field = value
@@ -346,9 +355,9 @@ impl Spec {
         let mut terminal = Vec::new();
         if let Some(list) = x.get("terminal") {
             let at = format!("{pointer}/terminal");
-            let list = list.as_array().ok_or_else(|| {
-                self.invalid(&at, "terminal is not a list of event types")
-            })?;
+            let list = list
+                .as_array()
+                .ok_or_else(|| self.invalid(&at, "terminal is not a list of event types"))?;
             for (i, item) in list.iter().enumerate() {
                 terminal.push(event(item, &format!("{at}/{i}"))?);
             }

@@ -54,7 +54,10 @@ impl Spec {
             if !TENANT_KEYS.contains(&key.as_str()) {
                 return Err(self.invalid(
                     &format!("{pointer}/{}", crate::escape_pointer(key)),
-                    format!("x-tenant key `{key}` is unknown; use {}", TENANT_KEYS.join(", ")),
+                    format!(
+                        "x-tenant key `{key}` is unknown; use {}",
+                        TENANT_KEYS.join(", ")
+                    ),
                 ));
             }
         }

@@ -322,9 +322,19 @@ fn generate_page_stream_semantics_come_from_x_stream() {
     assert_eq!(semantics.success.as_deref(), Some("complete"));
     assert_eq!(semantics.error.as_deref(), Some("error"));
     let progress = semantics.progress.as_ref().expect("progress");
-    assert_eq!((progress.event.as_str(), progress.field.as_str(), progress.start), ("progress", "progress", Some(0.0)));
+    assert_eq!(
+        (
+            progress.event.as_str(),
+            progress.field.as_str(),
+            progress.start
+        ),
+        ("progress", "progress", Some(0.0))
+    );
     let content = semantics.content.as_ref().expect("content");
-    assert_eq!((content.event.as_str(), content.field.as_str()), ("chunk", "content"));
+    assert_eq!(
+        (content.event.as_str(), content.field.as_str()),
+        ("chunk", "content")
+    );
     assert!(stream.is_terminal("error") && !stream.is_terminal("chunk"));
     assert_eq!(stream.type_of(&json!({"type": "chunk"})), Some("chunk"));
     assert_eq!(op.slo.concurrent_calls, Some(10));
@@ -358,7 +368,10 @@ fn tenancy_comes_from_x_tenant_and_elements_keep_their_pointers() {
         ok.pointer,
         "/paths/~1sites~1{tenantId}~1generation~1{generationId}/get/responses/200"
     );
-    assert_eq!(ok.content[0].pointer, format!("{}/content/application~1json", ok.pointer));
+    assert_eq!(
+        ok.content[0].pointer,
+        format!("{}/content/application~1json", ok.pointer)
+    );
     assert_eq!(ok.headers[0].pointer, "/components/headers/RequestId");
     let not_found = op.response("404").expect("404");
     assert_eq!(not_found.pointer, "/components/responses/NotFound");
