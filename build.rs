@@ -1,4 +1,5 @@
-//! Generates one typed progenitor client per spec in `openapi/` into `OUT_DIR`.
+//! Generates one typed progenitor client per spec in `openapi/` into `OUT_DIR`, and the list
+//! of the specs (`specs.rs`): the directory is the one place the specs are listed.
 //!
 //! A spec that progenitor cannot handle fails the build with a message naming the file and
 //! the operationId: progenitor's own panics (for example two success body types in one
@@ -10,18 +11,50 @@ use std::path::{Path, PathBuf};
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle};
 
-/// The specs and the module each client is included as.
-const SPECS: &[(&str, &str)] = &[
-    ("openapi/generation-api.yaml", "generation"),
-    ("openapi/agents-api.yaml", "agents"),
-    ("openapi/validation-api.yaml", "validation"),
-];
+/// The specs, `openapi/<module>-api.yaml`, sorted, each with the module its client goes in.
+fn specs() -> Vec<(String, String)> {
+    let mut specs: Vec<(String, String)> = std::fs::read_dir("openapi")
+        .unwrap_or_else(|e| panic!("cannot list openapi/: {e}"))
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let module = name.strip_suffix("-api.yaml")?.replace('-', "_");
+            Some((format!("openapi/{name}"), module))
+        })
+        .collect();
+    specs.sort();
+    specs
+}
+
+/// `specs.rs`: each spec's file and text, and the client modules.
+fn listing(specs: &[(String, String)]) -> String {
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let mut consts = String::new();
+    let mut all = Vec::new();
+    for (file, module) in specs {
+        let name = module.to_uppercase();
+        let path = Path::new(&root).join(file);
+        consts.push_str(&format!(
+            "/// `{file}`.\npub const {name}: Spec = Spec {{ file: {file:?}, text: include_str!({:?}) }};\n",
+            path.display().to_string()
+        ));
+        all.push(name);
+    }
+    format!(
+        "{consts}/// Every spec, sorted by file.\npub const ALL: &[Spec] = &[{}];\n",
+        all.join(", ")
+    )
+}
 
 fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=openapi");
+    let specs = specs();
+    let listing_file = out_dir.join("specs.rs");
+    std::fs::write(&listing_file, listing(&specs))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", listing_file.display()));
     let mut failures = Vec::new();
-    for (file, module) in SPECS {
+    for (file, module) in &specs {
         println!("cargo:rerun-if-changed={file}");
         match generate(Path::new(file)) {
             Ok(code) => {

@@ -12,6 +12,19 @@
     unreachable_patterns
 )]
 
+/// The specs in `openapi/`, compiled in: the one list of them (made by `build.rs` from the
+/// directory).
+pub mod specs {
+    /// A spec as compiled in: its file, relative to the workspace root, and its text.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Spec {
+        pub file: &'static str,
+        pub text: &'static str,
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/specs.rs"));
+}
+
 /// Client for `openapi/generation-api.yaml` (page generation, templates, versions).
 pub mod generation {
     include!(concat!(env!("OUT_DIR"), "/generation.rs"));

@@ -7,12 +7,24 @@ use sb_spec::Spec;
 
 use crate::{GenError, Generated, Options, Selection, TypedClient, module_index, relative_path};
 
-/// The specs of this project and the module of their typed clients in the root crate.
-pub const PROJECT_SPECS: &[(&str, &str)] = &[
-    ("openapi/agents-api.yaml", "agents"),
-    ("openapi/generation-api.yaml", "generation"),
-    ("openapi/validation-api.yaml", "validation"),
-];
+/// The specs of this project, `openapi/<module>-api.yaml` under `root`, sorted, each with the
+/// module of its typed client in the root crate (`build.rs` lists the directory the same way).
+pub fn project_specs(root: &Path) -> Result<Vec<(String, String)>, GenError> {
+    let dir = root.join("openapi");
+    let entries = std::fs::read_dir(&dir).map_err(|e| GenError {
+        file: "openapi/".to_string(),
+        message: format!("cannot list the specs: {e}"),
+    })?;
+    let mut specs: Vec<(String, String)> = entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let module = name.strip_suffix("-api.yaml")?.replace('-', "_");
+            Some((format!("openapi/{name}"), module))
+        })
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
 
 /// Where the generated contract tests live, relative to the workspace root: the functional
 /// checks (run by `cargo test`) and the performance budgets (run by `cargo xtask perf`).
@@ -46,8 +58,8 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenEr
     let mut outputs = Vec::new();
     let mut results = Vec::new();
     let mut specs = Vec::new();
-    for (file, module) in PROJECT_SPECS {
-        let spec = Spec::load(&root.join(file)).map_err(|e| GenError {
+    for (file, module) in project_specs(root)? {
+        let spec = Spec::load(&root.join(&file)).map_err(|e| GenError {
             file: file.to_string(),
             message: e.to_string(),
         })?;
