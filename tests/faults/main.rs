@@ -6,20 +6,19 @@
 use std::time::Duration;
 
 use sb_provider::{Config, Fault, Pacing};
-use sb_runtime::{Check, Op, Outcome, SpecSource, Target, TargetOptions, Typed};
+use sb_runtime::{Check, Op, SpecSource, Target, TargetOptions, Typed, Verdict};
+use sitebuilder_contract::specs;
 
-const GENERATION: SpecSource = SpecSource {
-    file: "openapi/generation-api.yaml",
-    text: include_str!("../../openapi/generation-api.yaml"),
-};
-const AGENTS: SpecSource = SpecSource {
-    file: "openapi/agents-api.yaml",
-    text: include_str!("../../openapi/agents-api.yaml"),
-};
-const VALIDATION: SpecSource = SpecSource {
-    file: "openapi/validation-api.yaml",
-    text: include_str!("../../openapi/validation-api.yaml"),
-};
+const fn source(spec: specs::Spec) -> SpecSource {
+    SpecSource {
+        file: spec.file,
+        text: spec.text,
+    }
+}
+
+const GENERATION: SpecSource = source(specs::GENERATION);
+const AGENTS: SpecSource = source(specs::AGENTS);
+const VALIDATION: SpecSource = source(specs::VALIDATION);
 
 /// A provider with only `fault` switched on, paced fast except where the fault is about
 /// timing, and a target whose stall detection is short so a stalled stream fails quickly.
@@ -39,21 +38,20 @@ async fn broken(fault: Fault) -> Target {
         sse_idle_secs: 2,
         ..TargetOptions::default()
     };
-    Target::embedded(config, options)
+    sb_suites::harness::embedded(config, options)
         .await
         .unwrap_or_else(|e| panic!("provider with {fault} did not start: {e}"))
 }
 
-fn expect_red(fault: Fault, op: &str, check: &str, outcome: Outcome) {
-    match outcome {
-        Ok(()) => panic!("{op} {check} stayed green although the provider has fault `{fault}`"),
-        Err(failure) if failure.skipped => {
-            panic!(
-                "{op} {check} was skipped with fault `{fault}`: {}",
-                failure.reason
-            )
+fn expect_red(fault: Fault, op: &str, check: &str, verdict: Verdict) {
+    match verdict {
+        Verdict::Pass { .. } => {
+            panic!("{op} {check} stayed green although the provider has fault `{fault}`")
         }
-        Err(failure) => eprintln!("{fault}: {op} {check} red as expected: {}", failure.reason),
+        Verdict::Skip { reason } => {
+            panic!("{op} {check} was skipped with fault `{fault}`: {reason}")
+        }
+        Verdict::Fail { reason } => eprintln!("{fault}: {op} {check} red as expected: {reason}"),
     }
 }
 
@@ -157,6 +155,67 @@ async fn wrong_field_type_typed() {
         "TypedClient",
         outcome,
     );
+}
+
+/// The typed check on a stream is judged by the same rules as every stream check: a stream
+/// that stalls, or ends without a terminal event, is red for it too.
+async fn typed_generate_page(fault: Fault) -> Verdict {
+    let target: &'static Target = Box::leak(Box::new(broken(fault).await));
+    let op = Op {
+        spec: GENERATION,
+        id: "generatePage",
+    };
+    sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
+        let client =
+            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
+        let tenant_id = t.param("tenantId")?;
+        let x_tenant_id = t.param("X-Tenant-Id")?;
+        let body = t.body()?;
+        t.events::<sitebuilder_contract::generation::types::GenerationEvent, _>(
+            client.generate_page(&tenant_id, &x_tenant_id, &body).await,
+        )
+        .await
+    })
+    .await
+}
+
+#[tokio::test]
+async fn sse_stall_typed() {
+    let verdict = typed_generate_page(Fault::SseStall).await;
+    expect_red(Fault::SseStall, "generatePage", "TypedClient", verdict);
+}
+
+#[tokio::test]
+async fn sse_no_terminal_typed() {
+    let verdict = typed_generate_page(Fault::SseNoTerminal).await;
+    expect_red(Fault::SseNoTerminal, "generatePage", "TypedClient", verdict);
+}
+
+#[tokio::test]
+async fn sse_slow_first_chunk_typed() {
+    let verdict = typed_generate_page(Fault::SseSlowFirstChunk).await;
+    expect_red(
+        Fault::SseSlowFirstChunk,
+        "generatePage",
+        "TypedClient",
+        verdict,
+    );
+}
+
+/// Every row of the check table has a fault that turns it red, in this file (a new check
+/// without one fails here).
+#[test]
+fn every_check_has_a_red_test() {
+    let here = include_str!("main.rs");
+    let missing: Vec<&str> = Check::ALL
+        .iter()
+        .filter(|check| {
+            let variant = format!("{check:?}");
+            !here.contains(&format!(" {variant};")) && !here.contains(&format!("\"{variant}\","))
+        })
+        .map(|c| c.name())
+        .collect();
+    assert!(missing.is_empty(), "checks without a red test: {missing:?}");
 }
 
 /// Every fault of the provider is exercised by at least one red test, here or in the

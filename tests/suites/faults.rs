@@ -28,7 +28,7 @@ async fn broken(fault: Fault, adjust: impl FnOnce(&mut Config)) -> &'static Targ
         sse_idle_secs: 3,
         ..TargetOptions::default()
     };
-    let target = Target::embedded(config, options)
+    let target = sb_suites::harness::embedded(config, options)
         .await
         .unwrap_or_else(|e| panic!("cannot start a provider with {fault}: {e}"));
     Box::leak(Box::new(target))

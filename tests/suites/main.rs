@@ -2,6 +2,7 @@
 //! shared target (the embedded provider unless `SB_BASE_URL` is set), and `faults`: each
 //! check shown red against a provider with the fault that breaks it.
 
+mod compat_live;
 mod e2e;
 mod faults;
 mod perf_smoke;
@@ -21,7 +22,8 @@ where
     F: FnOnce(&'static Target) -> Fut,
     Fut: Future<Output = Outcome>,
 {
-    let target = Target::shared().unwrap_or_else(|e| panic!("no target: {e}"));
+    let target =
+        Target::shared(&sb_suites::harness::EMBEDDED).unwrap_or_else(|e| panic!("no target: {e}"));
     match tokio::time::timeout(CHECK_LIMIT, check(target)).await {
         Ok(Ok(())) => {}
         Ok(Err(failure)) => panic!("{}", failure.reason),

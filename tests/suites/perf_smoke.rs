@@ -7,7 +7,8 @@ use sb_suites::perf::{self, PerfConfig, ReportMeta};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_smoke_measures_every_phase_and_reports_every_row() {
-    let target = Target::shared().unwrap_or_else(|e| panic!("no target: {e}"));
+    let target =
+        Target::shared(&sb_suites::harness::EMBEDDED).unwrap_or_else(|e| panic!("no target: {e}"));
     let config = PerfConfig::smoke();
     let results = perf::run(target, &config, &|_| {})
         .await

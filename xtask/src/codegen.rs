@@ -110,6 +110,15 @@ fn foreign(spec_path: &Path, out: &Path) -> anyhow::Result<(Vec<Output>, Vec<Str
     for s in &generated.skipped {
         summary.push(format!("  skipped {}: {}", s.operation, s.reason));
     }
+    for n in &generated.not_applicable {
+        let count = n.operations.len();
+        summary.push(format!(
+            "  not generated: {} for {count} operation{}: {}",
+            n.check.name(),
+            if count == 1 { "" } else { "s" },
+            n.reason
+        ));
+    }
     let outputs = vec![
         Output {
             path: out.join(format!("{module}.rs")),
@@ -117,7 +126,7 @@ fn foreign(spec_path: &Path, out: &Path) -> anyhow::Result<(Vec<Output>, Vec<Str
         },
         Output {
             path: out.join("mod.rs"),
-            text: sb_codegen::module_index(&[module], &options.command),
+            text: sb_codegen::module_index(&[module], &options.command, &options.spec_label, None),
         },
     ];
     Ok((outputs, summary))

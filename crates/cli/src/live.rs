@@ -25,7 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     let failed = runtime.block_on(async {
-        let target = Target::connect(&args.target)
+        let target = Target::connect(&args.target, &sb_suites::harness::EMBEDDED)
             .await
             .with_context(|| format!("cannot reach {}", args.target.describe()))?;
         let http = target.streaming_http()?;
@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let live = sb_diff::LiveTarget {
             http: &http,
             base_url: target.base_url(),
-            token: target.token(),
+            token: &sb_suites::harness::token(&target).map_err(anyhow::Error::msg)?,
             tenant: target.tenant(),
             timeout,
         };

@@ -11,8 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use sb_plan::plan::Check;
-use sb_plan::{examples, negative};
+use sb_plan::examples;
+use sb_plan::plan::{Check, Subject};
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
 
@@ -67,6 +67,15 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A check the table says does not apply to some operations, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotApplicable {
+    pub check: Check,
+    pub reason: String,
+    /// The operationIds it does not apply to.
+    pub operations: Vec<String>,
+}
+
 /// The generated file of one spec and what it covers.
 #[derive(Debug, Clone)]
 pub struct Generated {
@@ -74,6 +83,8 @@ pub struct Generated {
     /// `(operationId, checks)` per generated operation.
     pub operations: Vec<(String, Vec<Check>)>,
     pub skipped: Vec<Skipped>,
+    /// Checks not generated for some operations, grouped by check and reason.
+    pub not_applicable: Vec<NotApplicable>,
 }
 
 impl Generated {
@@ -91,48 +102,26 @@ pub struct GenError {
     pub message: String,
 }
 
-/// The checks generated for `op`: those the plan says apply, the negative ones only when
-/// the spec lets us provoke them, the typed one only with a typed client.
-pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> Vec<Check> {
-    Check::ALL
-        .into_iter()
-        .filter(|check| check.applies(op))
-        .filter(|check| match check {
-            Check::TypedClient => typed,
-            Check::AuthMissingToken
-            | Check::AuthMalformedToken
-            | Check::AuthWrongSignature
-            | Check::AuthExpiredToken
-            | Check::AuthAlgNone
-            | Check::AuthMissingClaims
-            | Check::TenantOtherTenantToken
-            | Check::TenantHeaderMismatch => sb_plan::plan::bearer_secured(spec, op),
-            Check::ErrorMissingRequired | Check::ErrorWrongType | Check::ErrorOutOfRange => {
-                !negative::body_mutations(spec, op, *check).is_empty()
-            }
-            Check::ErrorBadEnum => {
-                !negative::body_mutations(spec, op, *check).is_empty()
-                    || !negative::query_enum_mutations(op).is_empty()
-            }
-            Check::ErrorUnknownBodyId => !negative::body_id_mutations(spec, op).is_empty(),
-            Check::ErrorWrongMethod => negative::undocumented_method(spec, op).is_some(),
-            Check::ErrorUnknownId => negative::unknown_id(spec, op).is_some(),
-            Check::SseErrorEvent => {
-                !negative::body_mutations(spec, op, Check::ErrorOutOfRange).is_empty()
-                    || !negative::body_mutations(spec, op, Check::ErrorMissingRequired).is_empty()
-            }
-            _ => true,
-        })
-        .collect()
+/// The checks generated for `op`: the rows of the check table that apply to it, and, for
+/// the others, why not (the same rule the runtime evaluates).
+pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> (Vec<Check>, Vec<(Check, String)>) {
+    let subject = Subject { spec, op, typed };
+    let mut applies = Vec::new();
+    let mut not = Vec::new();
+    for check in Check::ALL {
+        match check.applicability(subject) {
+            Ok(()) => applies.push(*check),
+            Err(reason) => not.push((*check, reason)),
+        }
+    }
+    (applies, not)
 }
 
 /// Why an operation cannot get tests built from the spec alone, if it cannot.
 fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
-    if let Some(param) = op
-        .parameters
-        .iter()
-        .find(|p| p.required && !is_tenant(&p.name) && examples::param_example(spec, p).is_none())
-    {
+    if let Some(param) = op.parameters.iter().find(|p| {
+        p.required && !op.is_tenant_param(p) && examples::param_example(spec, p).is_none()
+    }) {
         return Some(format!(
             "required {} parameter `{}` has no example and none can be made from its schema; add one",
             param.location.as_str(),
@@ -165,11 +154,6 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
     None
 }
 
-fn is_tenant(name: &str) -> bool {
-    name == sb_plan::plan::TENANT_PATH_PARAM
-        || name.eq_ignore_ascii_case(sb_plan::plan::TENANT_HEADER)
-}
-
 /// Generates the test file for `spec`.
 pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
     let operations = spec.operations().map_err(|e| GenError {
@@ -180,6 +164,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
     let mut covered = Vec::new();
     let mut skipped = Vec::new();
     let mut used_names = std::collections::BTreeSet::new();
+    let mut not_applicable = std::collections::BTreeMap::new();
     for op in &operations {
         if let Some(reason) = unsupported(spec, op) {
             skipped.push(Skipped {
@@ -189,10 +174,17 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
             continue;
         }
         let name = module_name(&op.id, &mut used_names);
-        let checks: Vec<Check> = checks_for(spec, op, options.typed.is_some())
+        let (checks, not) = checks_for(spec, op, options.typed.is_some());
+        let checks: Vec<Check> = checks
             .into_iter()
             .filter(|c| options.select.keeps(*c))
             .collect();
+        for (check, reason) in not.into_iter().filter(|(c, _)| options.select.keeps(*c)) {
+            not_applicable
+                .entry((check, reason))
+                .or_insert_with(Vec::new)
+                .push(op.id.clone());
+        }
         if checks.is_empty() {
             continue;
         }
@@ -203,6 +195,7 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
     let include = &options.include_path;
     let body = quote! {
         use sb_runtime::{Check, Op, SpecSource};
+        use super::HARNESS;
 
         const SPEC: SpecSource = SpecSource {
             file: #label,
@@ -232,6 +225,14 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
         source: source.replace("\r\n", "\n"),
         operations: covered,
         skipped,
+        not_applicable: not_applicable
+            .into_iter()
+            .map(|((check, reason), operations)| NotApplicable {
+                check,
+                reason,
+                operations,
+            })
+            .collect(),
     })
 }
 
@@ -256,7 +257,7 @@ fn operation_module(
             quote! {
                 #[tokio::test]
                 async fn #test() {
-                    sb_runtime::run_typed(OP, |t| async move { #body }).await
+                    sb_runtime::run_typed(&HARNESS, OP, |t| async move { #body }).await
                 }
             }
         } else {
@@ -264,7 +265,7 @@ fn operation_module(
             quote! {
                 #[tokio::test]
                 async fn #test() {
-                    sb_runtime::run(OP, Check::#variant).await
+                    sb_runtime::run(&HARNESS, OP, Check::#variant).await
                 }
             }
         }
@@ -401,13 +402,32 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     out.to_string_lossy().replace('\\', "/")
 }
 
-/// The `mod.rs` listing the generated spec modules.
-pub fn module_index(modules: &[String], command: &str) -> String {
+/// The `mod.rs` listing the generated spec modules, and the harness their tests run with:
+/// `harness` is a Rust expression of type `sb_runtime::Harness` (the project plugs its
+/// embedded provider in there); `None` makes the tests need a deployment (`SB_BASE_URL`).
+pub fn module_index(
+    modules: &[String],
+    command: &str,
+    label: &str,
+    harness: Option<&str>,
+) -> String {
     let items = modules.iter().map(|m| {
         let m = format_ident!("{}", m);
         quote! { mod #m; }
     });
-    let file: syn::File = syn::parse2(quote! { #(#items)* }).expect("module list parses");
+    let harness: TokenStream = match harness {
+        Some(expr) => syn::parse_str::<syn::Expr>(expr)
+            .map(|e| quote! { #e })
+            .unwrap_or_else(|_| quote! { sb_runtime::Harness::deployment(#label) }),
+        None => quote! { sb_runtime::Harness::deployment(#label) },
+    };
+    let file: syn::File = syn::parse2(quote! {
+        /// Where the tests run when `SB_BASE_URL` names no deployment.
+        static HARNESS: sb_runtime::Harness = #harness;
+
+        #(#items)*
+    })
+    .expect("module list parses");
     format!(
         "//! Generated by `{command}`. Do not edit by hand.\n//!\n//! One module of contract tests per spec.\n\n{}",
         prettyplease::unparse(&file)

@@ -37,8 +37,12 @@ pub const PROJECT_OUTS: &[(&str, Selection)] = &[
 /// emitter is not tied to Site Builder: `(spec, output directory)`.
 pub const EXAMPLE_SPECS: &[(&str, &str)] = &[(
     "crates/codegen/tests/fixtures/petstore.yaml",
-    "tests/petstore/generated",
+    "crates/runtime/tests/petstore/generated",
 )];
+
+/// The harness of the project's tests: the Site Builder's own, which launches the embedded
+/// reference provider when no deployment is named.
+pub const PROJECT_HARNESS: &str = "sb_suites::harness::EMBEDDED";
 
 /// The command that regenerates the project's tests.
 pub const PROJECT_COMMAND: &str = "cargo xtask gen";
@@ -90,7 +94,7 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenEr
         }
         outputs.push(Output {
             path: Path::new(out).join("mod.rs"),
-            text: module_index(&modules, PROJECT_COMMAND),
+            text: module_index(&modules, PROJECT_COMMAND, "openapi/", Some(PROJECT_HARNESS)),
         });
     }
     for (file, out) in EXAMPLE_SPECS {
@@ -113,7 +117,7 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenEr
         });
         outputs.push(Output {
             path: Path::new(out).join("mod.rs"),
-            text: module_index(std::slice::from_ref(&module), PROJECT_COMMAND),
+            text: module_index(std::slice::from_ref(&module), PROJECT_COMMAND, file, None),
         });
         results.push((format!("{out}/{module}.rs"), generated));
     }

@@ -12,5 +12,5 @@ pub mod record;
 pub mod report;
 
 pub use options::TargetOptions;
-pub use outcome::{Failure, Outcome, Status};
-pub use plan::{Check, Family};
+pub use outcome::{Failure, Measurement, Outcome, Status, Verdict};
+pub use plan::{Applicability, Check, Family, Subject};

@@ -5,7 +5,7 @@
 use sb_spec::{Location, Operation, Spec};
 use serde_json::{Map, Value, json};
 
-use crate::plan::{Check, TENANT_PATH_PARAM};
+use crate::plan::Check;
 
 /// One broken body: what was broken (for messages) and the body to send.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,7 +173,7 @@ pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
     let param = op
         .parameters
         .iter()
-        .rfind(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM)?;
+        .rfind(|p| p.location == Location::Path && !op.is_tenant_param(p))?;
     let example = param.example.as_ref().and_then(Value::as_str).unwrap_or("");
     let candidates = [
         format!("unknown-{}", uuid::Uuid::new_v4().simple()),

@@ -1,14 +1,14 @@
-//! What a check concludes: pass, fail with a reason, or skip because the target cannot
-//! support it (an expired token needs the signing secret).
+//! What a check concludes: a [`Verdict`] (pass with what it measured, fail with a reason, or
+//! skip with a reason), and the [`Failure`]/[`Outcome`] pair the steps of a check use with `?`.
 
 use std::fmt;
 
-/// Why a check failed (or was skipped), in one or a few lines for the table and the log.
+use serde::{Deserialize, Serialize};
+
+/// Why a step of a check failed, in one or a few lines for the table and the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub reason: String,
-    /// True when the check could not run against this target, rather than failed.
-    pub skipped: bool,
 }
 
 impl Failure {
@@ -16,15 +16,6 @@ impl Failure {
     pub fn new(reason: impl Into<String>) -> Failure {
         Failure {
             reason: reason.into(),
-            skipped: false,
-        }
-    }
-
-    /// A skip with `reason`.
-    pub fn skip(reason: impl Into<String>) -> Failure {
-        Failure {
-            reason: reason.into(),
-            skipped: true,
         }
     }
 }
@@ -35,12 +26,24 @@ impl fmt::Display for Failure {
     }
 }
 
+impl From<String> for Failure {
+    fn from(reason: String) -> Failure {
+        Failure { reason }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(reason: &str) -> Failure {
+        Failure::new(reason)
+    }
+}
+
 /// Shorthand for [`Failure::new`].
 pub fn fail(reason: impl Into<String>) -> Failure {
     Failure::new(reason)
 }
 
-/// The result of one check.
+/// The result of one step of a check (and of a suite's check).
 pub type Outcome = Result<(), Failure>;
 
 /// Fails with `reason` unless `condition` holds.
@@ -52,22 +55,98 @@ pub fn ensure(condition: bool, reason: impl FnOnce() -> String) -> Outcome {
     }
 }
 
+/// One number a passing check measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// What was measured: `first_chunk_ms`, `p95_ms`, ...
+    pub name: String,
+    /// Its value, in the unit its name ends with.
+    pub value: f64,
+}
+
+impl Measurement {
+    /// A measurement in milliseconds of a duration.
+    pub fn ms(name: &str, duration: std::time::Duration) -> Measurement {
+        Measurement {
+            name: name.to_string(),
+            value: duration.as_secs_f64() * 1000.0,
+        }
+    }
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The contract holds; `note` says what was measured, in words, for reports.
+    Pass {
+        note: String,
+        measurements: Vec<Measurement>,
+    },
+    /// The contract is broken.
+    Fail { reason: String },
+    /// The check cannot run against this target or this spec; `reason` says why and what
+    /// would make it run.
+    Skip { reason: String },
+}
+
+impl Verdict {
+    /// A pass with nothing measured.
+    pub fn pass() -> Verdict {
+        Verdict::Pass {
+            note: String::new(),
+            measurements: Vec::new(),
+        }
+    }
+
+    /// A skip with `reason`.
+    pub fn skip(reason: impl Into<String>) -> Verdict {
+        Verdict::Skip {
+            reason: reason.into(),
+        }
+    }
+
+    /// The status for reports.
+    pub fn status(&self) -> Status {
+        match self {
+            Verdict::Pass { .. } => Status::Pass,
+            Verdict::Fail { .. } => Status::Fail,
+            Verdict::Skip { .. } => Status::Skip,
+        }
+    }
+
+    /// The reason of a failure or skip; "" for a pass.
+    pub fn reason(&self) -> &str {
+        match self {
+            Verdict::Pass { .. } => "",
+            Verdict::Fail { reason } | Verdict::Skip { reason } => reason,
+        }
+    }
+}
+
+impl From<Outcome> for Verdict {
+    fn from(outcome: Outcome) -> Verdict {
+        match outcome {
+            Ok(()) => Verdict::pass(),
+            Err(failure) => Verdict::Fail {
+                reason: failure.reason,
+            },
+        }
+    }
+}
+
+impl From<Failure> for Verdict {
+    fn from(failure: Failure) -> Verdict {
+        Verdict::Fail {
+            reason: failure.reason,
+        }
+    }
+}
+
 /// How a check ended, as recorded for reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
     Fail,
     Skip,
-}
-
-impl Status {
-    /// The status of an outcome.
-    pub fn of(outcome: &Outcome) -> Status {
-        match outcome {
-            Ok(()) => Status::Pass,
-            Err(f) if f.skipped => Status::Skip,
-            Err(_) => Status::Fail,
-        }
-    }
 }

@@ -1,7 +1,7 @@
 //! Which checks exist, which family each belongs to, and which apply to an operation.
 //! The emitter (`sb-codegen`) generates one test per applicable check from this plan.
 
-use sb_spec::{Location, Operation, Spec};
+use sb_spec::{Operation, Spec};
 
 /// A family of checks, as columns of the verify table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,197 +41,321 @@ impl Family {
     }
 }
 
-/// One check; its `name()` is the generated test function's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Check {
-    /// A request built from the spec's examples gets a documented 2xx, the documented
-    /// Content-Type and headers, and a body valid against its schema.
-    Conformance,
-    /// The same request through the progenitor client decodes into the typed response.
-    TypedClient,
-    AuthMissingToken,
-    AuthMalformedToken,
-    AuthWrongSignature,
-    AuthExpiredToken,
-    AuthAlgNone,
-    /// Correctly signed tokens without `tenant_id` or without `exp`.
-    AuthMissingClaims,
-    /// A valid token of another tenant (with its own X-Tenant-Id) gets 403/404 and no data.
-    TenantOtherTenantToken,
-    /// A valid token with an X-Tenant-Id of another tenant gets 403.
-    TenantHeaderMismatch,
-    CorsPreflightAllowed,
-    CorsPreflightDisallowed,
-    CorsActualResponse,
-    ErrorInvalidJson,
-    ErrorMissingRequired,
-    ErrorWrongType,
-    ErrorOutOfRange,
-    ErrorBadEnum,
-    /// A required header parameter (such as X-Tenant-Id) left out.
-    ErrorMissingHeader,
-    /// A method the path does not document: 405 (or another 4xx) with an Error body.
-    ErrorWrongMethod,
-    /// An id in the request body that names nothing (siteId of no site).
-    ErrorUnknownBodyId,
-    ErrorUnknownId,
-    SseStreamFormat,
-    SseProgress,
-    SseTerminal,
-    SseErrorEvent,
-    SseBudget,
-    /// The `x-slo` average/p95/max latency budget of a plain operation.
-    PerfBudget,
+/// Whether a check applies to an operation: `Err` says why not, in words a user can act on.
+pub type Applicability = Result<(), String>;
+
+/// What applicability is decided from: the spec, the operation (its model carries the
+/// `x-tenant`, `x-stream` and `x-slo` extensions), and whether a typed client is compiled in.
+#[derive(Clone, Copy)]
+pub struct Subject<'a> {
+    pub spec: &'a Spec,
+    pub op: &'a Operation,
+    pub typed: bool,
 }
 
-/// Name of the header that carries the caller's tenant.
-pub const TENANT_HEADER: &str = "X-Tenant-Id";
-/// Name of the path parameter that carries the caller's tenant.
-pub const TENANT_PATH_PARAM: &str = "tenantId";
+/// The check table: each row declares a check once, with its test name, its family and the
+/// rule deciding where it applies (a function of [`Subject`] in [`rules`]). The emitter
+/// generates a test per applicable row, the runtime evaluates the same rule before it runs
+/// a check, and `sb_runtime::checks::run` holds each row's implementation (a `match` the
+/// compiler keeps exhaustive). Adding a check: one row here, its implementation, and a
+/// fault in the provider with a red test (`tests/faults`: `every_check_has_a_red_test`).
+macro_rules! check_table {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $family:ident, $rule:path;)*) => {
+        /// One check; its `name()` is the generated test function's name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Check {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Check {
+            /// Every check, in table order.
+            pub const ALL: &'static [Check] = &[$(Check::$variant),*];
+
+            /// The generated test's function name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Check::$variant => $name,)*
+                }
+            }
+
+            /// The family this check reports under.
+            pub fn family(self) -> Family {
+                match self {
+                    $(Check::$variant => Family::$family,)*
+                }
+            }
+
+            /// Whether this check applies to `subject`, or why not.
+            pub fn applicability(self, subject: Subject<'_>) -> Applicability {
+                match self {
+                    $(Check::$variant => $rule(subject),)*
+                }
+            }
+        }
+    };
+}
+
+check_table! {
+    /// A request built from the spec's examples gets a documented 2xx, the documented
+    /// Content-Type and headers, and a body valid against its schema.
+    Conformance = "conformance", Conformance, rules::always;
+    /// The same request through the progenitor client decodes into the typed response (a
+    /// stream: every event decodes and the stream ends in a terminal event within budget).
+    TypedClient = "typed_client", Conformance, rules::typed;
+    AuthMissingToken = "auth_missing_token", Auth, rules::bearer;
+    AuthMalformedToken = "auth_malformed_token", Auth, rules::bearer;
+    AuthWrongSignature = "auth_wrong_signature", Auth, rules::bearer;
+    AuthExpiredToken = "auth_expired_token", Auth, rules::bearer;
+    AuthAlgNone = "auth_alg_none", Auth, rules::bearer;
+    /// Correctly signed tokens without the tenant claim (`x-tenant.claim`) or without `exp`.
+    AuthMissingClaims = "auth_missing_claims", Auth, rules::bearer;
+    /// A valid token of another tenant (with its own tenant header) gets 403/404 and no data.
+    TenantOtherTenantToken = "tenant_other_tenant_token", Tenancy, rules::other_tenant;
+    /// A valid token with another tenant in the tenant header (`x-tenant.header`) gets 403.
+    TenantHeaderMismatch = "tenant_header_mismatch", Tenancy, rules::tenant_header;
+    CorsPreflightAllowed = "cors_preflight_allowed", Cors, rules::always;
+    CorsPreflightDisallowed = "cors_preflight_disallowed", Cors, rules::always;
+    CorsActualResponse = "cors_actual_response", Cors, rules::always;
+    ErrorInvalidJson = "error_invalid_json", Errors, rules::json_body;
+    ErrorMissingRequired = "error_missing_required", Errors, rules::missing_required;
+    ErrorWrongType = "error_wrong_type", Errors, rules::wrong_type;
+    ErrorOutOfRange = "error_out_of_range", Errors, rules::out_of_range;
+    ErrorBadEnum = "error_bad_enum", Errors, rules::bad_enum;
+    /// A required header parameter (such as the tenant header) left out.
+    ErrorMissingHeader = "error_missing_header", Errors, rules::required_header;
+    /// A method the path does not document: 405 (or another 4xx) with an Error body.
+    ErrorWrongMethod = "error_wrong_method", Errors, rules::wrong_method;
+    /// An id in the request body that names nothing (siteId of no site).
+    ErrorUnknownBodyId = "error_unknown_body_id", Errors, rules::unknown_body_id;
+    ErrorUnknownId = "error_unknown_id", Errors, rules::unknown_id;
+    SseStreamFormat = "sse_stream_format", Sse, rules::stream;
+    SseProgress = "sse_progress", Sse, rules::stream_progress;
+    SseTerminal = "sse_terminal", Sse, rules::stream_terminal;
+    SseErrorEvent = "sse_error_event", Sse, rules::stream_error_event;
+    SseBudget = "sse_budget", Sse, rules::stream_budget;
+    /// The `x-slo` average/p95/max latency budget of a plain operation.
+    PerfBudget = "perf_budget", Performance, rules::latency_budget;
+}
 
 impl Check {
-    /// Every check, in table order.
-    pub const ALL: [Check; 28] = [
-        Check::Conformance,
-        Check::TypedClient,
-        Check::AuthMissingToken,
-        Check::AuthMalformedToken,
-        Check::AuthWrongSignature,
-        Check::AuthExpiredToken,
-        Check::AuthAlgNone,
-        Check::AuthMissingClaims,
-        Check::TenantOtherTenantToken,
-        Check::TenantHeaderMismatch,
-        Check::CorsPreflightAllowed,
-        Check::CorsPreflightDisallowed,
-        Check::CorsActualResponse,
-        Check::ErrorInvalidJson,
-        Check::ErrorMissingRequired,
-        Check::ErrorWrongType,
-        Check::ErrorOutOfRange,
-        Check::ErrorBadEnum,
-        Check::ErrorMissingHeader,
-        Check::ErrorWrongMethod,
-        Check::ErrorUnknownBodyId,
-        Check::ErrorUnknownId,
-        Check::SseStreamFormat,
-        Check::SseProgress,
-        Check::SseTerminal,
-        Check::SseErrorEvent,
-        Check::SseBudget,
-        Check::PerfBudget,
-    ];
-
-    /// The generated test's function name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Check::Conformance => "conformance",
-            Check::TypedClient => "typed_client",
-            Check::AuthMissingToken => "auth_missing_token",
-            Check::AuthMalformedToken => "auth_malformed_token",
-            Check::AuthWrongSignature => "auth_wrong_signature",
-            Check::AuthExpiredToken => "auth_expired_token",
-            Check::AuthAlgNone => "auth_alg_none",
-            Check::AuthMissingClaims => "auth_missing_claims",
-            Check::TenantOtherTenantToken => "tenant_other_tenant_token",
-            Check::TenantHeaderMismatch => "tenant_header_mismatch",
-            Check::CorsPreflightAllowed => "cors_preflight_allowed",
-            Check::CorsPreflightDisallowed => "cors_preflight_disallowed",
-            Check::CorsActualResponse => "cors_actual_response",
-            Check::ErrorInvalidJson => "error_invalid_json",
-            Check::ErrorMissingRequired => "error_missing_required",
-            Check::ErrorWrongType => "error_wrong_type",
-            Check::ErrorOutOfRange => "error_out_of_range",
-            Check::ErrorBadEnum => "error_bad_enum",
-            Check::ErrorMissingHeader => "error_missing_header",
-            Check::ErrorWrongMethod => "error_wrong_method",
-            Check::ErrorUnknownBodyId => "error_unknown_body_id",
-            Check::ErrorUnknownId => "error_unknown_id",
-            Check::SseStreamFormat => "sse_stream_format",
-            Check::SseProgress => "sse_progress",
-            Check::SseTerminal => "sse_terminal",
-            Check::SseErrorEvent => "sse_error_event",
-            Check::SseBudget => "sse_budget",
-            Check::PerfBudget => "perf_budget",
-        }
-    }
-
     /// Parses a name produced by [`Check::name`].
     pub fn from_name(name: &str) -> Option<Check> {
-        Check::ALL.into_iter().find(|c| c.name() == name)
+        Check::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+/// The applicability rules of the check table, one function per kind of precondition.
+pub mod rules {
+    use sb_spec::Location;
+
+    use super::{Applicability, Check, Subject};
+    use crate::negative;
+
+    fn require(condition: bool, reason: impl FnOnce() -> String) -> Applicability {
+        if condition { Ok(()) } else { Err(reason()) }
     }
 
-    /// The family this check reports under.
-    pub fn family(self) -> Family {
-        use Check::*;
-        match self {
-            Conformance | TypedClient => Family::Conformance,
-            AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
-            | AuthAlgNone | AuthMissingClaims => Family::Auth,
-            TenantOtherTenantToken | TenantHeaderMismatch => Family::Tenancy,
-            CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => Family::Cors,
-            ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
-            | ErrorBadEnum | ErrorMissingHeader | ErrorWrongMethod | ErrorUnknownBodyId
-            | ErrorUnknownId => Family::Errors,
-            SseStreamFormat | SseProgress | SseTerminal | SseErrorEvent | SseBudget => Family::Sse,
-            PerfBudget => Family::Performance,
-        }
+    /// Every operation.
+    pub fn always(_: Subject<'_>) -> Applicability {
+        Ok(())
     }
 
-    /// Whether this check can apply to `op` from its shape alone. The emitter narrows it
-    /// further with the spec (`sb_codegen::checks_for`): bearer schemes, invalid inputs the
-    /// schema lets it make, a typed client.
-    pub fn applies(self, op: &Operation) -> bool {
-        use Check::*;
-        let secured = !op.security.is_empty();
-        let json_body = op
-            .request_body
+    /// A typed client is compiled in for the spec.
+    pub fn typed(s: Subject<'_>) -> Applicability {
+        require(s.typed, || {
+            "no typed client is compiled in for this spec".into()
+        })
+    }
+
+    /// Every security scheme the operation requires is an HTTP bearer token (the auth
+    /// family forges JWTs).
+    pub fn bearer(s: Subject<'_>) -> Applicability {
+        require(!s.op.security.is_empty(), || {
+            "the operation requires no credentials".into()
+        })?;
+        require(super::bearer_secured(s.spec, s.op), || {
+            "its security schemes are not HTTP bearer tokens".into()
+        })
+    }
+
+    fn tenancy(s: Subject<'_>) -> Result<&sb_spec::Tenancy, String> {
+        bearer(s)?;
+        s.op.tenancy.as_ref().ok_or_else(|| {
+            "the spec declares no tenants (x-tenant, see openapi/EXTENSIONS.md)".into()
+        })
+    }
+
+    /// Something in the path names the tenant or one of its resources.
+    pub fn other_tenant(s: Subject<'_>) -> Applicability {
+        tenancy(s)?;
+        require(s.op.path_params().next().is_some(), || {
+            "no path parameter names the tenant or its resources".into()
+        })
+    }
+
+    /// The operation takes the tenant header.
+    pub fn tenant_header(s: Subject<'_>) -> Applicability {
+        let tenancy = tenancy(s)?;
+        require(
+            s.op.header_params().any(|p| tenancy.is_tenant_param(p)),
+            || "the operation takes no tenant header (x-tenant.header)".into(),
+        )
+    }
+
+    /// The request body is JSON.
+    pub fn json_body(s: Subject<'_>) -> Applicability {
+        require(
+            s.op.request_body
+                .as_ref()
+                .is_some_and(|b| b.media_type.contains("json")),
+            || "the operation has no JSON request body".into(),
+        )
+    }
+
+    fn body_mutation(s: Subject<'_>, check: Check, what: &str) -> Applicability {
+        json_body(s)?;
+        require(
+            !negative::body_mutations(s.spec, s.op, check).is_empty(),
+            || format!("the body's schema has no {what} to break"),
+        )
+    }
+
+    /// The body has a required field to leave out.
+    pub fn missing_required(s: Subject<'_>) -> Applicability {
+        body_mutation(s, Check::ErrorMissingRequired, "required field")
+    }
+
+    /// The body has a typed field to give the wrong type.
+    pub fn wrong_type(s: Subject<'_>) -> Applicability {
+        body_mutation(s, Check::ErrorWrongType, "typed field")
+    }
+
+    /// The body has a bounded field to push out of range.
+    pub fn out_of_range(s: Subject<'_>) -> Applicability {
+        body_mutation(s, Check::ErrorOutOfRange, "bound")
+    }
+
+    /// A body or query enum to give an undocumented value.
+    pub fn bad_enum(s: Subject<'_>) -> Applicability {
+        let body =
+            s.op.request_body
+                .as_ref()
+                .is_some_and(|b| b.media_type.contains("json"))
+                && !negative::body_mutations(s.spec, s.op, Check::ErrorBadEnum).is_empty();
+        require(
+            body || !negative::query_enum_mutations(s.op).is_empty(),
+            || "neither the body nor the query has an enum".into(),
+        )
+    }
+
+    /// A required header parameter to leave out.
+    pub fn required_header(s: Subject<'_>) -> Applicability {
+        require(s.op.header_params().any(|p| p.required), || {
+            "the operation takes no required header".into()
+        })
+    }
+
+    /// A documented 4xx, and a method the path does not document.
+    pub fn wrong_method(s: Subject<'_>) -> Applicability {
+        require(
+            s.op.responses.iter().any(|r| r.status.starts_with('4')),
+            || "the operation documents no 4xx response".into(),
+        )?;
+        require(
+            negative::undocumented_method(s.spec, s.op).is_some(),
+            || "its path documents every method tried".into(),
+        )
+    }
+
+    /// A string id in the body that can name nothing.
+    pub fn unknown_body_id(s: Subject<'_>) -> Applicability {
+        json_body(s)?;
+        require(
+            !negative::body_id_mutations(s.spec, s.op).is_empty(),
+            || "the body carries no id".into(),
+        )
+    }
+
+    /// A resource path parameter (not the tenant), a documented 404, and not a stream.
+    pub fn unknown_id(s: Subject<'_>) -> Applicability {
+        require(
+            s.op.path_params()
+                .any(|p| !s.op.is_tenant_param(p) && p.location == Location::Path),
+            || "no path parameter names a resource".into(),
+        )?;
+        require(s.op.documents_status(404).is_some(), || {
+            "the operation documents no 404".into()
+        })?;
+        require(!s.op.is_sse(), || {
+            "a stream reports an unknown id as an event".into()
+        })?;
+        require(negative::unknown_id(s.spec, s.op).is_some(), || {
+            "no value that names nothing fits the parameter's schema".into()
+        })
+    }
+
+    /// The success response is an event stream.
+    pub fn stream(s: Subject<'_>) -> Applicability {
+        require(s.op.is_sse(), || {
+            "the operation does not stream events".into()
+        })
+    }
+
+    fn semantics(s: Subject<'_>) -> Result<&sb_spec::StreamSemantics, String> {
+        stream(s)?;
+        s.op.stream
             .as_ref()
-            .is_some_and(|b| b.media_type.contains("json"));
-        let path_params = op.parameters.iter().any(|p| p.location == Location::Path);
-        let resource_params = op
-            .parameters
-            .iter()
-            .any(|p| p.location == Location::Path && p.name != TENANT_PATH_PARAM);
-        match self {
-            Conformance
-            | TypedClient
-            | CorsPreflightAllowed
-            | CorsPreflightDisallowed
-            | CorsActualResponse => true,
-            AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
-            | AuthAlgNone | AuthMissingClaims => secured,
-            // Something in the path names the tenant or one of its resources.
-            TenantOtherTenantToken => secured && path_params,
-            TenantHeaderMismatch => {
-                secured
-                    && op.parameters.iter().any(|p| {
-                        p.location == Location::Header && p.name.eq_ignore_ascii_case(TENANT_HEADER)
-                    })
-            }
-            ErrorInvalidJson => json_body,
-            ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange | ErrorUnknownBodyId => {
-                json_body
-            }
-            // Body enums, and enums of query parameters.
-            ErrorBadEnum => {
-                json_body || op.parameters.iter().any(|p| p.location == Location::Query)
-            }
-            ErrorWrongMethod => op.responses.iter().any(|r| r.status.starts_with('4')),
-            ErrorMissingHeader => op
-                .parameters
-                .iter()
-                .any(|p| p.location == Location::Header && p.required),
-            ErrorUnknownId => resource_params && op.documents_status(404).is_some() && !op.is_sse(),
-            SseStreamFormat | SseProgress | SseTerminal | SseBudget => op.is_sse(),
-            SseErrorEvent => op.is_sse() && json_body,
-            PerfBudget => {
-                !op.is_sse()
-                    && (op.slo.avg_ms.is_some()
-                        || op.slo.p95_ms.is_some()
-                        || op.slo.max_ms.is_some())
-            }
-        }
+            .and_then(|st| st.semantics.as_ref())
+            .ok_or_else(|| {
+                "the stream declares no semantics (x-stream, see openapi/EXTENSIONS.md)".into()
+            })
+    }
+
+    /// The stream declares progress.
+    pub fn stream_progress(s: Subject<'_>) -> Applicability {
+        require(semantics(s)?.progress.is_some(), || {
+            "x-stream declares no progress event".into()
+        })
+    }
+
+    /// The stream declares terminal events.
+    pub fn stream_terminal(s: Subject<'_>) -> Applicability {
+        require(!semantics(s)?.terminal.is_empty(), || {
+            "x-stream declares no terminal events".into()
+        })
+    }
+
+    /// The stream declares an error event, and the body can be made invalid.
+    pub fn stream_error_event(s: Subject<'_>) -> Applicability {
+        require(semantics(s)?.error.is_some(), || {
+            "x-stream declares no error event".into()
+        })?;
+        json_body(s)?;
+        require(
+            !negative::body_mutations(s.spec, s.op, Check::ErrorOutOfRange).is_empty()
+                || !negative::body_mutations(s.spec, s.op, Check::ErrorMissingRequired).is_empty(),
+            || "the body cannot be made invalid from its schema".into(),
+        )
+    }
+
+    /// A stream with a time budget in `x-slo`.
+    pub fn stream_budget(s: Subject<'_>) -> Applicability {
+        stream(s)?;
+        require(
+            s.op.slo.first_chunk_ms.is_some() || s.op.slo.last_chunk_ms.is_some(),
+            || "x-slo gives the stream no firstChunkMs or lastChunkMs".into(),
+        )
+    }
+
+    /// A plain operation with a latency budget in `x-slo`.
+    pub fn latency_budget(s: Subject<'_>) -> Applicability {
+        require(!s.op.is_sse(), || {
+            "streams are budgeted by sse_budget".into()
+        })?;
+        require(
+            s.op.slo.avg_ms.is_some() || s.op.slo.p95_ms.is_some() || s.op.slo.max_ms.is_some(),
+            || "x-slo gives no avgMs, p95Ms or maxMs".into(),
+        )
     }
 }
 
@@ -263,7 +387,7 @@ mod tests {
     fn names_round_trip_and_are_unique() {
         let mut names: Vec<_> = Check::ALL.iter().map(|c| c.name()).collect();
         for check in Check::ALL {
-            assert_eq!(Check::from_name(check.name()), Some(check));
+            assert_eq!(Check::from_name(check.name()), Some(*check));
         }
         names.sort();
         names.dedup();

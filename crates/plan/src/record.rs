@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::Status;
+use crate::outcome::{Measurement, Status};
 
 /// One check's result.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -15,9 +15,12 @@ pub struct CheckRecord {
     pub status: Status,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reason: String,
-    /// What a passing check measured (latencies of the budget checks).
+    /// What a passing check measured (latencies of the budget checks), in words.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
+    /// The same, as numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measurements: Vec<Measurement>,
     pub duration_ms: u64,
 }
 

@@ -247,6 +247,7 @@ mod tests {
             status,
             reason: reason.into(),
             detail: String::new(),
+            measurements: Vec::new(),
             duration_ms: 3,
         }
     }

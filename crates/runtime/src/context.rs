@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{RawResponse, preview};
 use crate::target::Target;
+use crate::tokens::{TokenKind, Tokens};
 
 /// A spec compiled into a test binary (`include_str!`), so tests need no files at run time.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +52,8 @@ pub struct Ctx<'a> {
     pub target: &'a Target,
     pub spec: Arc<Spec>,
     pub op: Operation,
+    /// The target's tokens, with the tenant under the spec's claim (`x-tenant.claim`).
+    pub tokens: Arc<Tokens>,
 }
 
 impl<'a> Ctx<'a> {
@@ -60,11 +63,36 @@ impl<'a> Ctx<'a> {
         let operation = spec
             .operation(op.id)
             .map_err(|e| fail(format!("{}: {e}", op.spec.file)))?;
+        let claim = operation.tenancy.as_ref().and_then(|t| t.claim.as_deref());
+        let tokens = target.tokens(claim).map_err(|e| fail(e.to_string()))?;
         Ok(Ctx {
             target,
             spec,
             op: operation,
+            tokens,
         })
+    }
+
+    /// A token of `kind`, or `None` when the target cannot make one.
+    pub fn token_of(&self, kind: TokenKind) -> Option<String> {
+        self.tokens.get(kind)
+    }
+
+    /// The main tenant's valid token.
+    pub fn token(&self) -> &str {
+        self.tokens.valid()
+    }
+
+    /// The tenant header of the spec (`x-tenant.header`), if it declares one.
+    pub fn tenant_header(&self) -> Option<&str> {
+        self.op.tenancy.as_ref()?.header.as_deref()
+    }
+
+    /// The operation's path parameters other than the tenant's.
+    pub fn resource_params(&self) -> impl Iterator<Item = &sb_spec::Parameter> {
+        self.op
+            .path_params()
+            .filter(|p| !self.op.is_tenant_param(p))
     }
 
     /// A plain HTTP client (with a total timeout).

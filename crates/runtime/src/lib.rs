@@ -1,6 +1,8 @@
-//! The runtime the generated contract tests call: the target (embedded provider or a
-//! deployment), requests built from the spec's examples, JSON Schema validation of every
-//! body, an SSE reader with timings, the check families, and result recording for reports.
+//! The runtime the generated contract tests call: the target (a deployment, or a provider
+//! the test binary's [`Harness`] launches), requests built from the spec's examples, JSON
+//! Schema validation of every body, the check families, typed checks, and verdict recording
+//! for reports. It knows no provider and no particular API: what it checks comes from the
+//! spec model (`sb-spec`), the check table (`sb-plan`) and the stream rules (`sb-stream`).
 
 pub mod checks;
 // The spec-only parts live in sb-plan; re-exported so generated code names one crate.
@@ -8,7 +10,6 @@ pub use sb_plan::{examples, negative, outcome, plan, report};
 pub mod context;
 pub mod record;
 pub mod request;
-pub mod sse;
 pub mod target;
 pub mod tokens;
 pub mod typed;
@@ -17,80 +18,98 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 pub use context::{Ctx, Op, SpecSource};
-pub use outcome::{Failure, Outcome, Status};
-pub use plan::{Check, Family};
-pub use target::{Target, TargetOptions};
+pub use outcome::{Failure, Measurement, Outcome, Status, Verdict};
+pub use plan::{Check, Family, Subject};
+pub use target::{Harness, LaunchFuture, Launched, Target, TargetOptions};
 pub use typed::Typed;
 
 /// Longest a single check may take before it fails (a hung target never hangs a test).
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// Runs `check` on `op` against the shared target, records the result, and panics with the
-/// reason when it fails (that is how a generated `#[tokio::test]` fails).
-pub async fn run(op: Op, check: Check) {
+/// Runs `check` on `op` against the binary's shared target (from `harness` and the `SB_*`
+/// environment), records the verdict, and panics with the reason when it fails (that is how
+/// a generated `#[tokio::test]` fails).
+pub async fn run(harness: &Harness, op: Op, check: Check) {
     let started = Instant::now();
-    let outcome = match Target::shared() {
+    let verdict = match Target::shared(harness) {
         Ok(target) => evaluate(target, op, check).await,
-        Err(e) => Err(Failure::new(e.to_string())),
+        Err(e) => Verdict::Fail {
+            reason: e.to_string(),
+        },
     };
-    conclude(&op, check, outcome, started.elapsed());
+    conclude(&op, check, verdict, started.elapsed());
 }
 
 /// Runs the typed-client check: `body` calls the progenitor client (generated code).
-pub async fn run_typed<F, Fut>(op: Op, body: F)
+pub async fn run_typed<F, Fut>(harness: &Harness, op: Op, body: F)
 where
     F: FnOnce(Typed) -> Fut,
     Fut: Future<Output = Outcome>,
 {
     let started = Instant::now();
-    let outcome = match Target::shared() {
+    let verdict = match Target::shared(harness) {
         Ok(target) => evaluate_typed(target, op, body).await,
-        Err(e) => Err(Failure::new(e.to_string())),
+        Err(e) => Verdict::Fail {
+            reason: e.to_string(),
+        },
     };
-    conclude(&op, Check::TypedClient, outcome, started.elapsed());
+    conclude(&op, Check::TypedClient, verdict, started.elapsed());
 }
 
-/// Runs `check` on `op` against `target` and returns the outcome (the fault tests use this
-/// to show a check going red).
-pub async fn evaluate(target: &Target, op: Op, check: Check) -> Outcome {
-    let ctx = Ctx::new(target, &op)?;
+/// Runs `check` on `op` against `target` and returns the verdict (the fault tests use this
+/// to show a check going red). A check the table says does not apply is skipped with the
+/// table's reason.
+pub async fn evaluate(target: &Target, op: Op, check: Check) -> Verdict {
+    let ctx = match Ctx::new(target, &op) {
+        Ok(ctx) => ctx,
+        Err(failure) => return failure.into(),
+    };
+    if let Err(reason) = check.applicability(Subject {
+        spec: &ctx.spec,
+        op: &ctx.op,
+        typed: check == Check::TypedClient,
+    }) {
+        return Verdict::skip(format!("does not apply: {reason}"));
+    }
     bounded(checks::run(&ctx, check)).await
 }
 
-/// The typed check against `target`, returning the outcome.
-pub async fn evaluate_typed<F, Fut>(target: &'static Target, op: Op, body: F) -> Outcome
+/// The typed check against `target`, returning the verdict.
+pub async fn evaluate_typed<F, Fut>(target: &'static Target, op: Op, body: F) -> Verdict
 where
     F: FnOnce(Typed) -> Fut,
     Fut: Future<Output = Outcome>,
 {
-    let ctx = Ctx::new(target, &op)?;
-    bounded(body(Typed::new(ctx))).await
+    let ctx = match Ctx::new(target, &op) {
+        Ok(ctx) => ctx,
+        Err(failure) => return failure.into(),
+    };
+    bounded(async { Verdict::from(body(Typed::new(ctx)).await) }).await
 }
 
-async fn bounded(check: impl Future<Output = Outcome>) -> Outcome {
+async fn bounded(check: impl Future<Output = Verdict>) -> Verdict {
     tokio::time::timeout(CHECK_TIMEOUT, check)
         .await
-        .unwrap_or_else(|_| {
-            Err(Failure::new(format!(
+        .unwrap_or_else(|_| Verdict::Fail {
+            reason: format!(
                 "the check did not finish within {} s",
                 CHECK_TIMEOUT.as_secs()
-            )))
+            ),
         })
 }
 
-fn conclude(op: &Op, check: Check, outcome: Outcome, elapsed: Duration) {
-    record::write(op, check, &outcome, elapsed);
-    match outcome {
-        Ok(()) => {}
-        Err(failure) if failure.skipped => {
-            eprintln!("SKIP {} {}: {}", op.id, check.name(), failure.reason);
+fn conclude(op: &Op, check: Check, verdict: Verdict, elapsed: Duration) {
+    record::write(op, check, &verdict, elapsed);
+    match verdict {
+        Verdict::Pass { .. } => {}
+        Verdict::Skip { reason } => {
+            eprintln!("SKIP {} {}: {reason}", op.id, check.name());
         }
-        Err(failure) => panic!(
-            "{} ({}) {} failed: {}",
+        Verdict::Fail { reason } => panic!(
+            "{} ({}) {} failed: {reason}",
             op.id,
             op.spec.file,
-            check.name(),
-            failure.reason
+            check.name()
         ),
     }
 }

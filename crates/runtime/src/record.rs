@@ -1,4 +1,4 @@
-//! Appends each check's result as a JSON line to `SB_RESULTS_FILE` (set by `cargo xtask
+//! Appends each check's verdict as a JSON line to `SB_RESULTS_FILE` (set by `cargo xtask
 //! verify`), so the report can be built after the test binaries exit.
 
 use std::io::Write;
@@ -7,47 +7,41 @@ use std::time::Duration;
 pub use sb_plan::record::{CheckRecord, RESULTS_ENV, read};
 
 use crate::context::Op;
-use crate::outcome::{Outcome, Status};
+use crate::outcome::Verdict;
 use crate::plan::Check;
-
-static NOTES: std::sync::Mutex<std::collections::BTreeMap<(String, String), String>> =
-    std::sync::Mutex::new(std::collections::BTreeMap::new());
-
-/// Leaves a measurement for the record of `check` on `operation` (reports show it).
-pub fn note(operation: &str, check: Check, detail: String) {
-    let mut notes = NOTES.lock().unwrap_or_else(|p| p.into_inner());
-    notes.insert((operation.to_string(), check.name().to_string()), detail);
-}
-
-fn take_note(operation: &str, check: Check) -> String {
-    let mut notes = NOTES.lock().unwrap_or_else(|p| p.into_inner());
-    notes
-        .remove(&(operation.to_string(), check.name().to_string()))
-        .unwrap_or_default()
-}
 
 /// Appends the record when `SB_RESULTS_FILE` is set; reporting must never fail a check,
 /// so a write error is printed instead.
-pub fn write(op: &Op, check: Check, outcome: &Outcome, elapsed: Duration) {
-    let detail = take_note(op.id, check);
+pub fn write(op: &Op, check: Check, verdict: &Verdict, elapsed: Duration) {
     let Ok(path) = std::env::var(RESULTS_ENV) else {
         return;
+    };
+    let (detail, measurements) = match verdict {
+        Verdict::Pass { note, measurements } => (note.clone(), measurements.clone()),
+        _ => (String::new(), Vec::new()),
     };
     let record = CheckRecord {
         spec: op.spec.file.to_string(),
         operation: op.id.to_string(),
         check: check.name().to_string(),
         family: check.family().name().to_string(),
-        status: Status::of(outcome),
-        reason: outcome
-            .as_ref()
-            .err()
-            .map(|f| f.reason.clone())
-            .unwrap_or_default(),
+        status: verdict.status(),
+        reason: verdict.reason().to_string(),
         detail,
-        duration_ms: elapsed.as_millis() as u64,
+        measurements,
+        duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
     };
-    let mut line = serde_json::to_string(&record).expect("a record serialises");
+    let mut line = match serde_json::to_string(&record) {
+        Ok(line) => line,
+        Err(e) => {
+            eprintln!(
+                "cannot serialise the record of {} {}: {e}",
+                op.id,
+                check.name()
+            );
+            return;
+        }
+    };
     line.push('\n');
     // One write of a whole line to a file opened for appending: lines from concurrent
     // tests do not interleave.

@@ -12,7 +12,6 @@ use crate::examples;
 use serde_json::Value;
 
 use crate::outcome::{Failure, fail};
-use crate::plan::{TENANT_HEADER, TENANT_PATH_PARAM};
 use crate::tokens::TokenKind;
 
 /// The body a request carries.
@@ -31,9 +30,10 @@ pub enum Body {
 pub struct RequestPlan {
     /// Which token to send; `None` sends no `Authorization` header.
     pub token: Option<TokenKind>,
-    /// The tenant used for `tenantId` and `X-Tenant-Id` (default: the target's tenant).
+    /// The tenant used for the tenant path parameter and header (`x-tenant`; default: the
+    /// target's tenant).
     pub tenant: Option<String>,
-    /// The tenant put in `X-Tenant-Id` only (default: same as `tenant`).
+    /// The tenant put in the tenant header only (default: same as `tenant`).
     pub header_tenant: Option<String>,
     /// Path parameter values that replace the examples.
     pub path_overrides: Vec<(String, String)>,
@@ -128,7 +128,7 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
         let overridden = overrides.iter().find(|(n, _)| n == &param.name);
         let value = if let Some((_, v)) = overridden {
             Some(v.clone())
-        } else if param.location == Location::Path && param.name == TENANT_PATH_PARAM {
+        } else if param.location == Location::Path && op.is_tenant_param(param) {
             Some(tenant.to_string())
         } else {
             examples::param_example(spec, param)
@@ -164,6 +164,24 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
     Ok(url)
 }
 
+/// The most bytes of a response body a check reads.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// Reads a whole body, failing beyond [`MAX_BODY_BYTES`] instead of growing without bound.
+pub async fn read_capped(response: reqwest::Response) -> Result<Bytes, String> {
+    use futures::StreamExt;
+    let mut stream = response.bytes_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(format!("the body exceeds {MAX_BODY_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
 /// Builds and sends the request `plan` describes for `op`, reading the whole response.
 pub async fn send(
     ctx: &Ctx<'_>,
@@ -182,7 +200,7 @@ pub async fn send(
     })?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|e| {
+    let body = read_capped(response).await.map_err(|e| {
         fail(format!(
             "{} {}: reading the body failed after status {status}: {e}",
             op.method.to_uppercase(),
@@ -214,7 +232,7 @@ pub fn build(
         .iter()
         .filter(|p| p.location == Location::Header && !plan.omit_headers.contains(&p.name))
     {
-        let value = if param.name.eq_ignore_ascii_case(TENANT_HEADER) {
+        let value = if op.is_tenant_param(param) {
             Some(header_tenant.to_string())
         } else {
             examples::param_example(spec, param)
@@ -226,7 +244,7 @@ pub fn build(
         }
     }
     if let Some(kind) = plan.token {
-        let token = target.token_of(kind).ok_or_else(|| {
+        let token = ctx.token_of(kind).ok_or_else(|| {
             fail(format!(
                 "no {kind:?} token for this target; pass --jwt-secret"
             ))

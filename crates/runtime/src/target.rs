@@ -1,13 +1,60 @@
-//! The system under test: the embedded reference provider (default) or a deployment given
-//! by base URL and tokens, with the HTTP clients and timeouts every check uses.
+//! The system under test: a deployment given by base URL and credentials, or a provider the
+//! test binary's [`Harness`] launches when no base URL is given, with the HTTP clients and
+//! timeouts every check uses. The runtime knows no provider: a project plugs its own in.
 
-use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 pub use sb_plan::TargetOptions;
 
 use crate::tokens::{TokenKind, Tokens};
+
+/// A provider started for a test binary: where it listens, the secret its tokens are signed
+/// with, and whatever keeps it running (dropped with the target).
+pub struct Launched {
+    /// Its base URL, e.g. `http://127.0.0.1:PORT/v1`.
+    pub base_url: String,
+    /// The HS256 secret it accepts.
+    pub jwt_secret: String,
+    /// Keeps the provider alive for as long as the target.
+    pub guard: Box<dyn Any + Send + Sync>,
+}
+
+/// A future that launches a provider.
+pub type LaunchFuture = Pin<Box<dyn Future<Output = Result<Launched, String>> + Send>>;
+
+/// How a test binary finds its target when no `--base-url` (`SB_BASE_URL`) is given.
+#[derive(Clone, Copy)]
+pub struct Harness {
+    /// What the tests are of, for messages (`openapi/petstore.yaml`).
+    pub label: &'static str,
+    /// Starts an embedded provider (in the current runtime) for these options; `None`: the
+    /// tests need a deployment.
+    pub embedded: Option<fn(TargetOptions) -> LaunchFuture>,
+}
+
+impl Harness {
+    /// Tests that run only against a deployment (tests generated for any spec).
+    pub const fn deployment(label: &'static str) -> Harness {
+        Harness {
+            label,
+            embedded: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("label", &self.label)
+            .field("embedded", &self.embedded.is_some())
+            .finish()
+    }
+}
 
 /// A failure to reach or configure the target.
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +65,11 @@ pub enum TargetError {
     /// The shared target of this test binary could not be set up (the reason says why).
     #[error("{0}")]
     Unavailable(String),
+    /// No base URL, and nothing to launch.
+    #[error(
+        "the tests of {label} need a deployment: set SB_BASE_URL (or pass --base-url to `cargo xtask verify`) and SB_JWT_SECRET or SB_TOKEN"
+    )]
+    NoBaseUrl { label: String },
     /// The deployment did not answer in time.
     #[error(
         "{url} did not answer within {seconds} s ({last_error}); check --base-url and that the deployment is up"
@@ -40,10 +92,11 @@ pub enum TargetError {
 /// A resolved target: where it is and how to authenticate against it.
 pub struct Target {
     base_url: String,
-    tokens: Tokens,
     options: TargetOptions,
-    /// Keeps a provider started in the caller's runtime alive for as long as the target.
-    _provider: Option<sb_provider::RunningProvider>,
+    /// Tokens by the JWT claim that carries the tenant (`x-tenant.claim` of a spec).
+    tokens: Mutex<BTreeMap<Option<String>, Arc<Tokens>>>,
+    /// Keeps a launched provider alive for as long as the target.
+    _guard: Option<Box<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for Target {
@@ -56,57 +109,60 @@ impl std::fmt::Debug for Target {
 }
 
 impl Target {
-    /// Connects to the deployment in `options`, or starts the embedded provider (in the
+    /// Connects to the deployment in `options`, or launches the harness's provider (in the
     /// current runtime) when no base URL is given.
-    pub async fn connect(options: &TargetOptions) -> Result<Target, TargetError> {
+    pub async fn connect(
+        options: &TargetOptions,
+        harness: &Harness,
+    ) -> Result<Target, TargetError> {
         match &options.base_url {
-            None => Target::embedded(sb_provider::Config::default(), options.clone()).await,
+            None => {
+                let launch = harness.embedded.ok_or_else(|| TargetError::NoBaseUrl {
+                    label: harness.label.to_string(),
+                })?;
+                let launched = launch(options.clone())
+                    .await
+                    .map_err(TargetError::Embedded)?;
+                Target::launched(launched, options.clone())
+            }
             Some(url) => {
                 let base_url = url.trim_end_matches('/').to_string();
                 wait_ready(&base_url, Duration::from_secs(options.timeout_secs)).await?;
-                let tokens =
-                    Tokens::for_options(options).ok_or_else(|| TargetError::NoCredentials {
-                        url: base_url.clone(),
-                    })?;
+                if Tokens::for_options(options, None).is_none() {
+                    return Err(TargetError::NoCredentials { url: base_url });
+                }
                 Ok(Target {
                     base_url,
-                    tokens,
                     options: options.clone(),
-                    _provider: None,
+                    tokens: Mutex::default(),
+                    _guard: None,
                 })
             }
         }
     }
 
-    /// Starts a reference provider with `config` in the current runtime (fault tests use this
-    /// with a fault switched on) and targets it.
-    pub async fn embedded(
-        config: sb_provider::Config,
-        options: TargetOptions,
-    ) -> Result<Target, TargetError> {
-        let secret = config.jwt.hs256_secret.clone();
-        let provider = sb_provider::start(config, SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .map_err(|e| TargetError::Embedded(e.to_string()))?;
+    /// Targets a provider launched by the caller (fault tests start one with a fault on).
+    pub fn launched(launched: Launched, options: TargetOptions) -> Result<Target, TargetError> {
         let mut options = options;
         options.base_url = None;
-        options.jwt_secret = Some(secret);
-        let tokens = Tokens::for_options(&options).expect("a secret always yields tokens");
+        options.jwt_secret = Some(launched.jwt_secret);
         Ok(Target {
-            base_url: provider.base_url().to_string(),
-            tokens,
+            base_url: launched.base_url.trim_end_matches('/').to_string(),
             options,
-            _provider: Some(provider),
+            tokens: Mutex::default(),
+            _guard: Some(launched.guard),
         })
     }
 
-    /// The target shared by all tests of one test binary, from the `SB_*` environment. The
-    /// embedded provider runs on a runtime of its own so it outlives each test's runtime.
-    pub fn shared() -> Result<&'static Target, TargetError> {
+    /// The target shared by all tests of one test binary, from the `SB_*` environment and
+    /// the binary's harness. A launched provider runs on a runtime of its own so it outlives
+    /// each test's runtime.
+    pub fn shared(harness: &Harness) -> Result<&'static Target, TargetError> {
         static SHARED: OnceLock<Result<Target, String>> = OnceLock::new();
         SHARED
             .get_or_init(|| {
                 let options = TargetOptions::from_env();
+                let harness = *harness;
                 let (sender, receiver) = std::sync::mpsc::channel();
                 std::thread::Builder::new()
                     .name("sb-target".into())
@@ -123,7 +179,7 @@ impl Target {
                             }
                         };
                         runtime.block_on(async move {
-                            let target = Target::connect(&options).await;
+                            let target = Target::connect(&options, &harness).await;
                             let _ = sender.send(target.map_err(|e| e.to_string()));
                             // Serve for as long as the test process lives.
                             std::future::pending::<()>().await;
@@ -132,7 +188,7 @@ impl Target {
                     .map_err(|e| e.to_string())?;
                 receiver
                     .recv_timeout(Duration::from_secs(120))
-                    .map_err(|e| format!("target did not start: {e}"))?
+                    .map_err(|e| format!("target did not start within 120 s: {e}"))?
             })
             .as_ref()
             .map_err(|e| TargetError::Unavailable(e.clone()))
@@ -158,15 +214,26 @@ impl Target {
         &self.options.other_tenant
     }
 
-    /// A valid token of the main tenant.
-    pub fn token(&self) -> &str {
-        self.tokens.valid()
+    /// The tokens of this target for a spec whose tenant travels in JWT claim `claim`.
+    pub fn tokens(&self, claim: Option<&str>) -> Result<Arc<Tokens>, TargetError> {
+        let mut cache = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let key = claim.map(str::to_string);
+        if let Some(tokens) = cache.get(&key) {
+            return Ok(tokens.clone());
+        }
+        let tokens = Arc::new(Tokens::for_options(&self.options, claim).ok_or_else(|| {
+            TargetError::NoCredentials {
+                url: self.base_url.clone(),
+            }
+        })?);
+        cache.insert(key, tokens.clone());
+        Ok(tokens)
     }
 
-    /// A token of the given kind, or `None` when this target cannot make one (an expired
-    /// token needs the secret).
-    pub fn token_of(&self, kind: TokenKind) -> Option<String> {
-        self.tokens.get(kind)
+    /// A token of the given kind for a spec with tenant claim `claim`, or `None` when this
+    /// target cannot make one (an expired token needs the secret).
+    pub fn token_of(&self, claim: Option<&str>, kind: TokenKind) -> Option<String> {
+        self.tokens(claim).ok()?.get(kind)
     }
 
     /// A new HTTP client with timeouts. Each test makes its own: connections must not be
@@ -186,11 +253,11 @@ impl Target {
             .map_err(|e| TargetError::Client(e.to_string()))
     }
 
-    /// An HTTP client that sends the main tenant's token on every request, for progenitor's
-    /// typed clients (which ignore `securitySchemes`).
-    pub fn typed_http(&self) -> Result<reqwest::Client, TargetError> {
+    /// An HTTP client that sends `token` on every request, for progenitor's typed clients
+    /// (which ignore `securitySchemes`).
+    pub fn typed_http(&self, token: &str) -> Result<reqwest::Client, TargetError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", self.token()))
+        let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| TargetError::Client(format!("token is not a valid header: {e}")))?;
         headers.insert(reqwest::header::AUTHORIZATION, value);
         client_builder(Duration::from_secs(self.options.timeout_secs))

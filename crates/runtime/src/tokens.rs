@@ -3,7 +3,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{EncodingKey, Header};
-use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::target::TargetOptions;
 
@@ -22,20 +22,25 @@ pub enum TokenKind {
     Expired,
     /// The main tenant's claims with `alg: none` and no signature.
     AlgNone,
-    /// Correctly signed, but without the `tenant_id` claim.
+    /// Correctly signed, but without the tenant claim (`x-tenant.claim`).
     NoTenantClaim,
     /// Correctly signed, but without `exp` (a token that never expires).
     NoExpiry,
 }
 
-#[derive(Serialize)]
-struct Claims<'a> {
-    sub: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tenant_id: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<i64>,
-    iat: i64,
+/// The claims of a minted token: `sub`, the tenant under the spec's claim name (when the
+/// spec names one in `x-tenant.claim`), `exp` (unless left out) and `iat`.
+fn claims(claim: Option<&str>, tenant: Option<&str>, exp: Option<i64>, iat: i64) -> Value {
+    let mut claims = Map::new();
+    claims.insert("sub".into(), Value::from("contract-tests"));
+    if let (Some(claim), Some(tenant)) = (claim, tenant) {
+        claims.insert(claim.to_string(), Value::from(tenant));
+    }
+    if let Some(exp) = exp {
+        claims.insert("exp".into(), Value::from(exp));
+    }
+    claims.insert("iat".into(), Value::from(iat));
+    Value::Object(claims)
 }
 
 /// The tokens of one target.
@@ -50,42 +55,29 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    /// Mints tokens with the secret when there is one, else uses the given tokens.
-    pub fn for_options(options: &TargetOptions) -> Option<Tokens> {
+    /// Mints tokens with the secret when there is one, else uses the given tokens; `claim`
+    /// is the JWT claim that carries the tenant (`x-tenant.claim`), if the spec has one.
+    pub fn for_options(options: &TargetOptions, claim: Option<&str>) -> Option<Tokens> {
         if let Some(secret) = &options.jwt_secret {
             let now = chrono::Utc::now().timestamp();
-            let valid = mint(secret, &options.tenant, now + 3600, now);
+            let tenant = Some(options.tenant.as_str());
+            let valid = sign(secret, &claims(claim, tenant, Some(now + 3600), now));
             Some(Tokens {
-                other: Some(
-                    options
-                        .other_tenant_token
-                        .clone()
-                        .unwrap_or_else(|| mint(secret, &options.other_tenant, now + 3600, now)),
-                ),
-                expired: Some(mint(secret, &options.tenant, now - 3600, now - 7200)),
-                no_tenant: Some(sign(
+                other: Some(options.other_tenant_token.clone().unwrap_or_else(|| {
+                    sign(
+                        secret,
+                        &claims(claim, Some(&options.other_tenant), Some(now + 3600), now),
+                    )
+                })),
+                expired: Some(sign(
                     secret,
-                    &Claims {
-                        sub: "contract-tests",
-                        tenant_id: None,
-                        exp: Some(now + 3600),
-                        iat: now,
-                    },
+                    &claims(claim, tenant, Some(now - 3600), now - 7200),
                 )),
-                no_expiry: Some(sign(
-                    secret,
-                    &Claims {
-                        sub: "contract-tests",
-                        tenant_id: Some(&options.tenant),
-                        exp: None,
-                        iat: now,
-                    },
-                )),
-                wrong_signature: mint(
+                no_tenant: claim.map(|_| sign(secret, &claims(None, None, Some(now + 3600), now))),
+                no_expiry: Some(sign(secret, &claims(claim, tenant, None, now))),
+                wrong_signature: sign(
                     &format!("{secret}-but-not-the-same"),
-                    &options.tenant,
-                    now + 3600,
-                    now,
+                    &claims(claim, tenant, Some(now + 3600), now),
                 ),
                 valid: options.token.clone().unwrap_or(valid),
             })
@@ -122,17 +114,7 @@ impl Tokens {
     }
 }
 
-fn mint(secret: &str, tenant: &str, exp: i64, iat: i64) -> String {
-    let claims = Claims {
-        sub: "contract-tests",
-        tenant_id: Some(tenant),
-        exp: Some(exp),
-        iat,
-    };
-    sign(secret, &claims)
-}
-
-fn sign(secret: &str, claims: &Claims<'_>) -> String {
+fn sign(secret: &str, claims: &Value) -> String {
     jsonwebtoken::encode(
         &Header::default(),
         claims,
@@ -172,7 +154,7 @@ mod tests {
             jwt_secret: Some("s".into()),
             ..TargetOptions::default()
         };
-        let tokens = Tokens::for_options(&options).unwrap();
+        let tokens = Tokens::for_options(&options, Some("tenant_id")).unwrap();
         let tampered = tamper_signature(tokens.valid());
         assert_ne!(tampered, tokens.valid());
         assert_eq!(tampered.split('.').nth(1), tokens.valid().split('.').nth(1));
@@ -194,8 +176,37 @@ mod tests {
             token: Some("x.y.z".into()),
             ..TargetOptions::default()
         };
-        let tokens = Tokens::for_options(&options).unwrap();
+        let tokens = Tokens::for_options(&options, Some("tenant_id")).unwrap();
         assert!(tokens.get(TokenKind::Expired).is_none());
         assert!(tokens.get(TokenKind::WrongSignature).is_some());
+    }
+
+    #[test]
+    fn the_tenant_travels_under_the_specs_claim_name() {
+        let options = TargetOptions {
+            jwt_secret: Some("s".into()),
+            ..TargetOptions::default()
+        };
+        let payload = |token: &str| -> Value {
+            let part = token.split('.').nth(1).unwrap();
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+        };
+        let tokens = Tokens::for_options(&options, Some("org")).unwrap();
+        assert_eq!(payload(tokens.valid())["org"], "test-tenant");
+        assert!(
+            payload(&tokens.get(TokenKind::NoTenantClaim).unwrap())
+                .get("org")
+                .is_none()
+        );
+        let untenanted = Tokens::for_options(&options, None).unwrap();
+        assert_eq!(
+            payload(untenanted.valid())
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["exp", "iat", "sub"]
+        );
+        assert!(untenanted.get(TokenKind::NoTenantClaim).is_none());
     }
 }

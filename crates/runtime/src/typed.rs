@@ -12,8 +12,7 @@ use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, ensure, fail};
-use crate::plan::{TENANT_HEADER, TENANT_PATH_PARAM};
-use crate::sse::SseReader;
+use sb_stream::{Judged, SseReader};
 
 /// The context handed to a generated typed check.
 pub struct Typed {
@@ -34,7 +33,7 @@ impl Typed {
     pub fn client(&self) -> Result<reqwest::Client, Failure> {
         self.ctx
             .target
-            .typed_http()
+            .typed_http(self.ctx.token())
             .map_err(|e| fail(e.to_string()))
     }
 
@@ -58,7 +57,7 @@ impl Typed {
             .iter()
             .find(|p| p.name == name)
             .ok_or_else(|| fail(format!("{}: no parameter `{name}`", self.ctx.op.id)))?;
-        let value = if name == TENANT_PATH_PARAM || name.eq_ignore_ascii_case(TENANT_HEADER) {
+        let value = if self.ctx.op.is_tenant_param(param) {
             Some(Value::String(self.ctx.target.tenant().to_string()))
         } else {
             crate::examples::param_example(&self.ctx.spec, param)
@@ -118,27 +117,30 @@ impl Typed {
         self.expect_status(value.status().as_u16())
     }
 
-    /// A stream of events, each decoded as the typed event `T`, ending in a terminal event.
+    /// A stream of events, each decoded as the typed event `T`, judged by the same rules as
+    /// every other stream check: a clean end, and (where `x-stream` names terminal events)
+    /// exactly one terminal event, last, within the operation's budget.
     pub async fn events<T: DeserializeOwned + Debug, E: Debug>(
         &self,
         result: Result<ResponseValue<ByteStream>, ClientError<E>>,
     ) -> Outcome {
         let value = result.map_err(describe)?;
         self.expect_status(value.status().as_u16())?;
+        let contract = crate::checks::sse::contract(&self.ctx)?;
         let stream = value
             .into_inner()
             .into_inner()
             .map(|item| item.map_err(|e| e.to_string()));
         let recording = SseReader::from_stream(Box::pin(stream), Instant::now())
-            .record(
-                crate::checks::sse::limits(&self.ctx),
-                crate::sse::is_terminal,
-            )
+            .record(crate::checks::sse::limits(&self.ctx), |e| {
+                sb_stream::is_terminal(contract, e)
+            })
             .await;
-        ensure(!recording.events.is_empty(), || {
+        let judged = Judged::new(contract, recording);
+        ensure(!judged.events.is_empty(), || {
             "the typed stream held no event".into()
         })?;
-        for (index, event) in recording.events.iter().enumerate() {
+        for (index, event) in judged.events.iter().enumerate() {
             serde_json::from_str::<T>(&event.data).map_err(|e| {
                 fail(format!(
                     "event {index} does not decode as the typed event: {e}: {}",
@@ -146,6 +148,15 @@ impl Typed {
                 ))
             })?;
         }
+        judged.ended()?;
+        if contract
+            .semantics
+            .as_ref()
+            .is_some_and(|s| !s.terminal.is_empty())
+        {
+            judged.terminal()?;
+        }
+        judged.within_budget(&self.ctx.op.slo)?;
         Ok(())
     }
 
@@ -157,11 +168,14 @@ impl Typed {
         let value = result.map_err(describe)?;
         self.expect_status(value.status().as_u16())?;
         let mut stream = value.into_inner().into_inner();
-        let mut size = 0;
+        let mut size = 0usize;
         while let Some(chunk) = stream.next().await {
             size += chunk
                 .map_err(|e| fail(format!("reading the body: {e}")))?
                 .len();
+            ensure(size <= crate::request::MAX_BODY_BYTES, || {
+                format!("the body exceeds {} bytes", crate::request::MAX_BODY_BYTES)
+            })?;
         }
         ensure(size > 0, || "the typed client read an empty body".into())
     }

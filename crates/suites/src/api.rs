@@ -30,8 +30,9 @@ pub struct Api {
 impl Api {
     /// Clients for `target`; every call is bounded by the target's `--timeout-secs`.
     pub fn new(target: &Target) -> Result<Api, Failure> {
+        let token = crate::harness::token(target).map_err(Failure::new)?;
         let client = target
-            .typed_http()
+            .typed_http(&token)
             .map_err(|e| Failure::new(e.to_string()))?;
         let base_url = target.base_url().to_string();
         let options = target.options();

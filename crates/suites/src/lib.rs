@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod e2e;
+pub mod harness;
 pub mod perf;
 pub mod stream;
 pub mod streaming;

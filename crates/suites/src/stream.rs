@@ -6,15 +6,25 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use sb_runtime::sse::{SseEvent, SseLimits, SseReader, SseRecording, StreamEnd};
 use sb_runtime::{Failure, Outcome};
+use sb_stream::{SseEvent, SseLimits, SseReader, SseRecording, StreamEnd};
 use serde_json::Value;
 use sitebuilder_contract::generation::types as gt;
 
 use crate::api::{Api, describe, ensure};
 
-pub use sb_runtime::sse::TERMINAL_TYPES;
-use sb_runtime::sse::{event_type as kind_of, is_terminal};
+/// Interim: being replaced by the model's x-stream semantics.
+pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
+fn kind_of(data: &str) -> Option<String> {
+    serde_json::from_str::<Value>(data)
+        .ok()?
+        .get("type")?
+        .as_str()
+        .map(String::from)
+}
+fn is_terminal(e: &SseEvent) -> bool {
+    kind_of(&e.data).is_some_and(|k| TERMINAL_TYPES.contains(&k.as_str()))
+}
 
 /// The response header in which generatePage names its generation before the stream ends
 /// (optional in the spec: without it the id is only known at `complete`).
@@ -64,10 +74,7 @@ pub fn page_request(prompt: &str) -> Result<gt::GenerationRequest, Failure> {
 
 /// Limits for a stream with `total` as its budget and the target's idle limit.
 pub fn limits(api: &Api, total: Duration) -> SseLimits {
-    SseLimits {
-        idle: api.sse_idle().min(total),
-        total,
-    }
+    SseLimits::new(api.sse_idle(), total)
 }
 
 /// Sends `body` through the typed `generatePage` and records the stream.
@@ -172,7 +179,14 @@ pub async fn generate_raw(api: &Api, body: &Value, limits: SseLimits) -> Result<
         .map_err(|e| Failure::new(format!("generatePage: request failed: {e}")))?;
     let status = response.status().as_u16();
     let content_type = media_type(response.headers());
-    let reader = SseReader::new(response, sent_at);
+    let reader = SseReader::from_stream(
+        Box::pin(
+            response
+                .bytes_stream()
+                .map(|i| i.map_err(|e| e.to_string())),
+        ),
+        sent_at,
+    );
     Ok(record(reader, status, content_type, sent_at, limits).await)
 }
 
@@ -266,6 +280,9 @@ impl Recorded {
                 "the stream did not finish within its budget ({:.1} s, {events} events)",
                 after.as_secs_f64()
             ))),
+            StreamEnd::TooLarge { bytes } => {
+                Err(Failure::new(format!("the stream exceeded {bytes} bytes")))
+            }
             StreamEnd::Error(e) => Err(Failure::new(format!(
                 "the stream broke after {events} events: {e}"
             ))),

@@ -3,6 +3,7 @@
 //! Contract tests for Site Builder Generation API 1.0.0: 6 operations, 104 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "openapi/generation-api.yaml",
     text: include_str!("../../../openapi/generation-api.yaml"),
@@ -16,11 +17,12 @@ mod list_versions {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -58,59 +60,59 @@ mod list_versions {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `GET /sites/{siteId}/versions/{versionId}`
@@ -119,11 +121,12 @@ mod get_version {
     const OP: Op = Op { spec: SPEC, id: "getVersion" };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -167,59 +170,59 @@ mod get_version {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `POST /sites/{siteId}/versions/{versionId}/restore`
@@ -231,11 +234,12 @@ mod restore_version {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -276,59 +280,59 @@ mod restore_version {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `POST /sites/{tenantId}/generation`
@@ -340,11 +344,12 @@ mod generate_page {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -422,95 +427,95 @@ mod generate_page {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(OP, Check::ErrorInvalidJson).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
     }
     #[tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(OP, Check::ErrorMissingRequired).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
     }
     #[tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(OP, Check::ErrorWrongType).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
     }
     #[tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(OP, Check::ErrorOutOfRange).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_body_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownBodyId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownBodyId).await
     }
     #[tokio::test]
     async fn sse_stream_format() {
-        sb_runtime::run(OP, Check::SseStreamFormat).await
+        sb_runtime::run(&HARNESS, OP, Check::SseStreamFormat).await
     }
     #[tokio::test]
     async fn sse_progress() {
-        sb_runtime::run(OP, Check::SseProgress).await
+        sb_runtime::run(&HARNESS, OP, Check::SseProgress).await
     }
     #[tokio::test]
     async fn sse_terminal() {
-        sb_runtime::run(OP, Check::SseTerminal).await
+        sb_runtime::run(&HARNESS, OP, Check::SseTerminal).await
     }
     #[tokio::test]
     async fn sse_error_event() {
-        sb_runtime::run(OP, Check::SseErrorEvent).await
+        sb_runtime::run(&HARNESS, OP, Check::SseErrorEvent).await
     }
     #[tokio::test]
     async fn sse_budget() {
-        sb_runtime::run(OP, Check::SseBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::SseBudget).await
     }
 }
 /// `GET /sites/{tenantId}/generation/{generationId}`
@@ -522,11 +527,12 @@ mod get_generation {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -562,59 +568,59 @@ mod get_generation {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `GET /sites/{tenantId}/templates`
@@ -626,11 +632,12 @@ mod list_templates {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |value: &sitebuilder_contract::generation::types::Template| {
@@ -661,54 +668,54 @@ mod list_templates {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
 }

@@ -3,6 +3,7 @@
 //! Contract tests for Site Builder Validation API 1.0.0: 4 operations, 69 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "openapi/validation-api.yaml",
     text: include_str!("../../../openapi/validation-api.yaml"),
@@ -16,11 +17,12 @@ mod get_brand_score {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -55,59 +57,59 @@ mod get_brand_score {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `GET /sites/{siteId}/validate`
@@ -119,11 +121,12 @@ mod validate_site {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -159,59 +162,59 @@ mod validate_site {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }
 /// `POST /sites/{tenantId}/deployments`
@@ -223,11 +226,12 @@ mod create_deployment {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -267,79 +271,79 @@ mod create_deployment {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(OP, Check::ErrorInvalidJson).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
     }
     #[tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(OP, Check::ErrorMissingRequired).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
     }
     #[tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(OP, Check::ErrorWrongType).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
     }
     #[tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(OP, Check::ErrorOutOfRange).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
     }
     #[tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(OP, Check::ErrorBadEnum).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_body_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownBodyId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownBodyId).await
     }
 }
 /// `GET /sites/{tenantId}/deployments/{deploymentId}`
@@ -351,11 +355,12 @@ mod get_deployment {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn typed_client() {
         sb_runtime::run_typed(
+                &HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
@@ -389,58 +394,58 @@ mod get_deployment {
     }
     #[tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(OP, Check::AuthMissingToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
     }
     #[tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(OP, Check::AuthMalformedToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
     }
     #[tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(OP, Check::AuthWrongSignature).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
     }
     #[tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(OP, Check::AuthExpiredToken).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
     }
     #[tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(OP, Check::AuthAlgNone).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
     }
     #[tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(OP, Check::AuthMissingClaims).await
+        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
     }
     #[tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(OP, Check::TenantOtherTenantToken).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
     }
     #[tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(OP, Check::TenantHeaderMismatch).await
+        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(OP, Check::ErrorMissingHeader).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
     #[tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(OP, Check::ErrorUnknownId).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
     }
 }

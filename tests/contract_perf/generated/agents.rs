@@ -3,6 +3,7 @@
 //! Contract tests for Site Builder Agents API 1.0.0: 2 operations, 2 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "openapi/agents-api.yaml",
     text: include_str!("../../../openapi/agents-api.yaml"),
@@ -16,7 +17,7 @@ mod generate_logo {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /agents/logos/{logoId}`
@@ -28,6 +29,6 @@ mod get_logo_image {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }

@@ -3,6 +3,7 @@
 //! Contract tests for Site Builder Generation API 1.0.0: 5 operations, 5 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "openapi/generation-api.yaml",
     text: include_str!("../../../openapi/generation-api.yaml"),
@@ -16,7 +17,7 @@ mod list_versions {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /sites/{siteId}/versions/{versionId}`
@@ -25,7 +26,7 @@ mod get_version {
     const OP: Op = Op { spec: SPEC, id: "getVersion" };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `POST /sites/{siteId}/versions/{versionId}/restore`
@@ -37,7 +38,7 @@ mod restore_version {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /sites/{tenantId}/generation/{generationId}`
@@ -49,7 +50,7 @@ mod get_generation {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /sites/{tenantId}/templates`
@@ -61,6 +62,6 @@ mod list_templates {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }

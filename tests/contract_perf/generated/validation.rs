@@ -3,6 +3,7 @@
 //! Contract tests for Site Builder Validation API 1.0.0: 4 operations, 4 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "openapi/validation-api.yaml",
     text: include_str!("../../../openapi/validation-api.yaml"),
@@ -16,7 +17,7 @@ mod get_brand_score {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /sites/{siteId}/validate`
@@ -28,7 +29,7 @@ mod validate_site {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `POST /sites/{tenantId}/deployments`
@@ -40,7 +41,7 @@ mod create_deployment {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }
 /// `GET /sites/{tenantId}/deployments/{deploymentId}`
@@ -52,6 +53,6 @@ mod get_deployment {
     };
     #[tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(OP, Check::PerfBudget).await
+        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
     }
 }

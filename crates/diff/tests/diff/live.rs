@@ -183,20 +183,3 @@ async fn a_provider_that_hangs_is_reported_within_the_timeout() {
         "{findings:#?}"
     );
 }
-
-#[tokio::test]
-async fn frontend_consumer_passes_against_the_embedded_provider() {
-    let options = sb_runtime::TargetOptions::default();
-    let target = sb_runtime::Target::connect(&options).await.unwrap();
-    let http = target.streaming_http().unwrap();
-    let live = LiveTarget {
-        http: &http,
-        base_url: target.base_url(),
-        token: target.token(),
-        tenant: target.tenant(),
-        timeout: Duration::from_secs(60),
-    };
-    let consumer = crate::compat::frontend();
-    let findings = sb_diff::check_live(&consumer, &live).await;
-    assert_eq!(findings, []);
-}

@@ -2,36 +2,40 @@
 //! or `alg: none` token with 401 and a valid Error body.
 
 use crate::context::Ctx;
-use crate::outcome::{Failure, Outcome};
+use crate::outcome::{Outcome, Verdict};
 use crate::plan::Check;
 use crate::request::{self, RequestPlan};
 use crate::tokens::TokenKind;
 
-/// Correctly signed tokens that lack a required claim (`tenant_id`, `exp`): 401 each.
-pub async fn missing_claims(ctx: &Ctx<'_>) -> Outcome {
-    let client = ctx.http()?;
-    for (kind, what) in [
-        (TokenKind::NoTenantClaim, "without `tenant_id`"),
-        (TokenKind::NoExpiry, "without `exp`"),
-    ] {
-        if ctx.target.token_of(kind).is_none() {
-            return Err(Failure::skip(
-                "cannot sign tokens for this target: pass --jwt-secret",
-            ));
-        }
-        let plan = RequestPlan {
-            token: Some(kind),
-            ..RequestPlan::default()
-        };
-        let response = request::send(ctx, &client, &plan).await?;
-        ctx.error_response(&response, &[401])
-            .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
+/// Correctly signed tokens that lack a required claim (the tenant claim of `x-tenant`,
+/// `exp`): 401 each.
+pub async fn missing_claims(ctx: &Ctx<'_>) -> Verdict {
+    let claim = ctx.op.tenancy.as_ref().and_then(|t| t.claim.clone());
+    let mut cases = vec![(TokenKind::NoExpiry, "without `exp`".to_string())];
+    if let Some(claim) = &claim {
+        cases.insert(0, (TokenKind::NoTenantClaim, format!("without `{claim}`")));
     }
-    Ok(())
+    if cases.iter().any(|(kind, _)| ctx.token_of(*kind).is_none()) {
+        return Verdict::skip("cannot sign tokens for this target: pass --jwt-secret");
+    }
+    let run = async {
+        let client = ctx.http()?;
+        for (kind, what) in cases {
+            let plan = RequestPlan {
+                token: Some(kind),
+                ..RequestPlan::default()
+            };
+            let response = request::send(ctx, &client, &plan).await?;
+            ctx.error_response(&response, &[401])
+                .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
+        }
+        Ok(())
+    };
+    Verdict::from(run.await as Outcome)
 }
 
 /// Sends the example request with the bad credentials `check` names; expects 401.
-pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Outcome {
+pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Verdict {
     let token = match check {
         Check::AuthMissingToken => None,
         Check::AuthMalformedToken => Some(TokenKind::Malformed),
@@ -40,17 +44,20 @@ pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Outcome {
         _ => Some(TokenKind::AlgNone),
     };
     if let Some(kind) = token
-        && ctx.target.token_of(kind).is_none()
+        && ctx.token_of(kind).is_none()
     {
-        return Err(Failure::skip(format!(
+        return Verdict::skip(format!(
             "cannot make a {kind:?} token for this target: pass --jwt-secret"
-        )));
+        ));
     }
     let plan = RequestPlan {
         token,
         ..RequestPlan::default()
     };
-    let response = request::send(ctx, &ctx.http()?, &plan).await?;
-    ctx.error_response(&response, &[401])?;
-    Ok(())
+    let run = async {
+        let response = request::send(ctx, &ctx.http()?, &plan).await?;
+        ctx.error_response(&response, &[401])?;
+        Ok(())
+    };
+    Verdict::from(run.await as Outcome)
 }

@@ -91,15 +91,17 @@ pub async fn wrong_method(ctx: &Ctx<'_>) -> Outcome {
         .ok_or_else(|| fail(format!("every method is documented on {}", ctx.op.path)))?;
     let url = request::url(ctx, &RequestPlan::default())?;
     let client = ctx.http()?;
-    let token = ctx.target.token().to_string();
     let started = std::time::Instant::now();
-    let response = client
+    let mut request = client
         .request(
             reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a known method"),
             &url,
         )
-        .bearer_auth(token)
-        .header(crate::plan::TENANT_HEADER, ctx.target.tenant())
+        .bearer_auth(ctx.token());
+    if let Some(header) = ctx.tenant_header() {
+        request = request.header(header, ctx.target.tenant());
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| fail(format!("{} {url}: {e}", method.to_uppercase())))?;

@@ -1,5 +1,7 @@
-//! The check families. Each check takes the context and returns an [`Outcome`]; the
-//! generated tests call them through [`crate::run`], the fault tests call them directly.
+//! The check families: the implementation of each row of the check table
+//! (`sb_plan::plan::check_table!`). Each check takes the context and returns a [`Verdict`];
+//! the generated tests call them through [`crate::run`], the fault tests through
+//! [`crate::evaluate`].
 
 pub mod auth;
 pub mod conformance;
@@ -10,35 +12,36 @@ pub mod sse;
 pub mod tenancy;
 
 use crate::context::Ctx;
-use crate::outcome::Outcome;
+use crate::outcome::Verdict;
 use crate::plan::Check;
 
-/// Runs one plain (untyped) check against the context's operation.
-pub async fn run(ctx: &Ctx<'_>, check: Check) -> Outcome {
+/// Runs one plain (untyped) check against the context's operation. The `match` is the
+/// table's implementation column: the compiler refuses a row without one.
+pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
     use Check::*;
     match check {
-        Conformance => conformance::positive(ctx).await,
-        TypedClient => Err(crate::outcome::fail(
-            "the typed check needs its generated client call; use run_typed",
-        )),
+        Conformance => conformance::positive(ctx).await.into(),
+        TypedClient => {
+            Verdict::skip("the typed check needs its generated client call (sb_runtime::run_typed)")
+        }
         AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
         | AuthAlgNone => auth::rejects(ctx, check).await,
         AuthMissingClaims => auth::missing_claims(ctx).await,
         TenantOtherTenantToken => tenancy::other_tenant_token(ctx).await,
-        TenantHeaderMismatch => tenancy::header_mismatch(ctx).await,
-        CorsPreflightAllowed => cors::preflight_allowed(ctx).await,
-        CorsPreflightDisallowed => cors::preflight_disallowed(ctx).await,
-        CorsActualResponse => cors::actual_response(ctx).await,
+        TenantHeaderMismatch => tenancy::header_mismatch(ctx).await.into(),
+        CorsPreflightAllowed => cors::preflight_allowed(ctx).await.into(),
+        CorsPreflightDisallowed => cors::preflight_disallowed(ctx).await.into(),
+        CorsActualResponse => cors::actual_response(ctx).await.into(),
         ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
-        | ErrorBadEnum => errors::bad_input(ctx, check).await,
-        ErrorMissingHeader => errors::missing_header(ctx).await,
-        ErrorWrongMethod => errors::wrong_method(ctx).await,
-        ErrorUnknownBodyId => errors::unknown_body_id(ctx).await,
-        ErrorUnknownId => errors::unknown_id(ctx).await,
-        SseStreamFormat => sse::stream_format(ctx).await,
-        SseProgress => sse::progress(ctx).await,
-        SseTerminal => sse::terminal(ctx).await,
-        SseErrorEvent => sse::error_event(ctx).await,
+        | ErrorBadEnum => errors::bad_input(ctx, check).await.into(),
+        ErrorMissingHeader => errors::missing_header(ctx).await.into(),
+        ErrorWrongMethod => errors::wrong_method(ctx).await.into(),
+        ErrorUnknownBodyId => errors::unknown_body_id(ctx).await.into(),
+        ErrorUnknownId => errors::unknown_id(ctx).await.into(),
+        SseStreamFormat => sse::stream_format(ctx).await.into(),
+        SseProgress => sse::progress(ctx).await.into(),
+        SseTerminal => sse::terminal(ctx).await.into(),
+        SseErrorEvent => sse::error_event(ctx).await.into(),
         SseBudget => sse::budget(ctx).await,
         PerfBudget => perf::budget(ctx, perf::samples_from_env()).await,
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 
 use crate::context::Ctx;
-use crate::outcome::{Outcome, fail};
+use crate::outcome::{Measurement, Verdict, fail};
 use crate::request::{self, RequestPlan};
 
 /// Sample size from `SB_PERF_SAMPLES` (default 100, as the seed measures).
@@ -72,26 +72,25 @@ pub async fn sample(ctx: &Ctx<'_>, samples: usize) -> Result<Latency, crate::out
 }
 
 /// The budget check.
-pub async fn budget(ctx: &Ctx<'_>, samples: usize) -> Outcome {
+pub async fn budget(ctx: &Ctx<'_>, samples: usize) -> Verdict {
     let slo = ctx.op.slo;
     let samples = if slo.avg_ms.is_some() || slo.p95_ms.is_some() {
         samples
     } else {
         1
     };
-    let latency = sample(ctx, samples).await?;
-    crate::record::note(
-        &ctx.op.id,
-        crate::plan::Check::PerfBudget,
-        format!(
-            "{} requests: avg {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            latency.count,
-            latency.avg_ms,
-            latency.p50_ms,
-            latency.p95_ms,
-            latency.p99_ms,
-            latency.max_ms
-        ),
+    let latency = match sample(ctx, samples).await {
+        Ok(latency) => latency,
+        Err(failure) => return failure.into(),
+    };
+    let note = format!(
+        "{} requests: avg {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        latency.count,
+        latency.avg_ms,
+        latency.p50_ms,
+        latency.p95_ms,
+        latency.p99_ms,
+        latency.max_ms
     );
     let mut over = Vec::new();
     if let Some(avg) = slo.avg_ms
@@ -110,12 +109,26 @@ pub async fn budget(ctx: &Ctx<'_>, samples: usize) -> Outcome {
         over.push(format!("{:.0} ms >= {max} ms", latency.max_ms));
     }
     if over.is_empty() {
-        Ok(())
+        let measure = |name: &str, value: f64| Measurement {
+            name: name.to_string(),
+            value,
+        };
+        Verdict::Pass {
+            note,
+            measurements: vec![
+                measure("avg_ms", latency.avg_ms),
+                measure("p50_ms", latency.p50_ms),
+                measure("p95_ms", latency.p95_ms),
+                measure("p99_ms", latency.p99_ms),
+                measure("max_ms", latency.max_ms),
+            ],
+        }
     } else {
-        Err(fail(format!(
+        fail(format!(
             "over budget across {} requests: {}",
             latency.count,
             over.join(", ")
-        )))
+        ))
+        .into()
     }
 }

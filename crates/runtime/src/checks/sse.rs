@@ -1,19 +1,17 @@
-//! Family 6: the Server-Sent Events stream. Content-Type, every `data:` line JSON valid
-//! against the event schema with a documented `type`, progress starting at 0 and never
-//! decreasing, exactly one terminal event and last, the `error` event for invalid input,
-//! and time to first chunk / last event within the operation's `x-slo`.
+//! Family 6: the Server-Sent Events stream, judged by the one rule set (`sb_stream::rules`)
+//! against the operation's stream contract (`x-stream`) and budget (`x-slo`): Content-Type,
+//! every event JSON valid against the event schema with a documented type, progress, exactly
+//! one terminal event and last, the error event for invalid input, and the time budgets.
 
-use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::Value;
+use futures::StreamExt;
+use sb_spec::EventStream;
+use sb_stream::{Judged, SseLimits, SseReader};
 
 use crate::context::Ctx;
-use crate::outcome::{Failure, Outcome, ensure, fail};
+use crate::outcome::{Failure, Measurement, Outcome, Verdict, ensure, fail};
 use crate::request::{self, RawResponse, RequestPlan};
-use crate::sse::{SseLimits, SseReader, SseRecording, StreamEnd};
-
-pub use crate::sse::TERMINAL_TYPES;
 
 /// Sends the request and returns the response head (empty body) and a reader on its body.
 pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, SseReader), Failure> {
@@ -37,121 +35,62 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
         elapsed: started.elapsed(),
     };
     if !(200..300).contains(&head.status) {
-        let body = response.bytes().await.unwrap_or_default();
+        let body = request::read_capped(response).await.unwrap_or_default();
         return Err(fail(format!(
             "expected a stream, got status {}: {}",
             head.status,
             request::preview(&body)
         )));
     }
-    Ok((head, SseReader::new(response, started)))
+    let bytes = response
+        .bytes_stream()
+        .map(|item| item.map_err(|e| e.to_string()));
+    Ok((head, SseReader::from_stream(Box::pin(bytes), started)))
 }
 
-/// A stream read to its end, with each event's JSON.
-pub struct Stream {
-    pub head: RawResponse,
-    pub recording: SseRecording,
-    /// `(type, json)` of each event whose data is JSON.
-    pub events: Vec<(String, Value)>,
+/// The operation's stream contract.
+pub fn contract<'c>(ctx: &'c Ctx<'_>) -> Result<&'c EventStream, Failure> {
+    ctx.op
+        .stream
+        .as_ref()
+        .ok_or_else(|| fail(format!("{} does not stream events", ctx.op.id)))
 }
 
-/// The limits from the operation's `x-slo` (60 s to the last event by default).
+/// The read limits from the operation's `x-slo` and the target's idle limit.
 pub fn limits(ctx: &Ctx<'_>) -> SseLimits {
-    let total = Duration::from_millis(ctx.op.slo.last_chunk_ms.unwrap_or(60_000));
-    let idle = Duration::from_secs(ctx.target.options().sse_idle_secs);
-    SseLimits {
-        idle: total.min(idle),
-        total,
-    }
+    sb_stream::limits(
+        &ctx.op.slo,
+        std::time::Duration::from_secs(ctx.target.options().sse_idle_secs),
+    )
+}
+
+/// A stream read to its terminal event (or its end, or a limit), with its response head.
+pub struct Stream<'c> {
+    pub head: RawResponse,
+    pub judged: Judged<'c>,
 }
 
 /// Opens and records a whole stream, stopping at a terminal event.
-pub async fn record(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<Stream, Failure> {
+pub async fn record<'c>(ctx: &'c Ctx<'_>, plan: &RequestPlan) -> Result<Stream<'c>, Failure> {
+    let contract = contract(ctx)?;
     let (head, reader) = open(ctx, plan).await?;
-    let recording = reader.record(limits(ctx), crate::sse::is_terminal).await;
-    let events = recording
-        .events
-        .iter()
-        .filter_map(|e| serde_json::from_str::<Value>(&e.data).ok())
-        .map(|v| {
-            (
-                v.get("type")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-                v,
-            )
-        })
-        .collect();
+    let recording = reader
+        .record(limits(ctx), |e| sb_stream::is_terminal(contract, e))
+        .await;
     Ok(Stream {
         head,
-        recording,
-        events,
+        judged: Judged::new(contract, recording),
     })
 }
 
-fn ended_cleanly(stream: &Stream) -> Outcome {
-    match &stream.recording.end {
-        StreamEnd::Closed | StreamEnd::Terminal => Ok(()),
-        StreamEnd::Stalled { after } => Err(fail(format!(
-            "the stream stalled: no event for a while after {:.1} s and {} events",
-            after.as_secs_f64(),
-            stream.recording.events.len()
-        ))),
-        StreamEnd::Deadline { after } => Err(fail(format!(
-            "the stream did not finish within its budget ({:.1} s, {} events)",
-            after.as_secs_f64(),
-            stream.recording.events.len()
-        ))),
-        StreamEnd::Error(e) => Err(fail(format!("the stream broke: {e}"))),
-    }
+fn validator<'a>(
+    ctx: &'a Ctx<'_>,
+) -> impl Fn(&serde_json::Value, &serde_json::Value, &str) -> Result<(), String> + 'a {
+    move |schema, value, what| ctx.validate(schema, value, what).map_err(|f| f.reason)
 }
 
-/// The event types the spec documents (discriminator mapping, or each variant's `type` enum).
-pub fn documented_types(ctx: &Ctx<'_>) -> BTreeSet<String> {
-    let mut types = BTreeSet::new();
-    let Some(schema) = ctx.op.sse_event_schema() else {
-        return types;
-    };
-    let Ok(schema) = ctx.spec.resolve(schema, "") else {
-        return types;
-    };
-    if let Some(mapping) = schema
-        .pointer("/discriminator/mapping")
-        .and_then(Value::as_object)
-    {
-        types.extend(mapping.keys().cloned());
-    }
-    for variant in schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Ok(variant) = ctx.spec.resolve(variant, "") {
-            let values = variant
-                .pointer("/properties/type/enum")
-                .and_then(Value::as_array);
-            types.extend(
-                values
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(String::from)),
-            );
-        }
-    }
-    types
-}
-
-/// Content-Type, then every event is JSON, valid, of a documented type; no stray lines.
-pub async fn stream_format(ctx: &Ctx<'_>) -> Outcome {
-    let stream = record(ctx, &RequestPlan::default()).await?;
-    check_format(ctx, &stream)?;
-    ended_cleanly(&stream)
-}
-
-fn check_format(ctx: &Ctx<'_>, stream: &Stream) -> Outcome {
+/// Content-Type, the documented head, then the format rule.
+fn check_format(ctx: &Ctx<'_>, stream: &Stream<'_>) -> Outcome {
     ensure(
         stream.head.media_type().as_deref() == Some("text/event-stream"),
         || {
@@ -162,104 +101,44 @@ fn check_format(ctx: &Ctx<'_>, stream: &Stream) -> Outcome {
         },
     )?;
     ctx.conforms(&stream.head)?;
-    if let Some(line) = stream.recording.stray_lines.first() {
-        return Err(fail(format!("a line that is not an SSE field: `{line}`")));
-    }
-    ensure(!stream.recording.events.is_empty(), || {
-        "the stream holds no event".into()
-    })?;
-    let schema = ctx
-        .op
-        .sse_event_schema()
-        .ok_or_else(|| fail("no event schema for the stream"))?
-        .clone();
-    let types = documented_types(ctx);
-    for (index, event) in stream.recording.events.iter().enumerate() {
-        let value: Value = serde_json::from_str(&event.data).map_err(|e| {
-            fail(format!(
-                "event {index}: data is not JSON ({e}): {}",
-                event.data
-            ))
-        })?;
-        ctx.validate(&schema, &value, &format!("event {index}"))?;
-        let kind = value.get("type").and_then(Value::as_str).unwrap_or("");
-        ensure(types.is_empty() || types.contains(kind), || {
-            format!("event {index}: type `{kind}` is not documented ({types:?})")
-        })?;
+    stream.judged.format(&validator(ctx))?;
+    Ok(())
+}
+
+/// Content-Type, then every event is JSON, valid, of a documented type; no stray lines; a
+/// clean end.
+pub async fn stream_format(ctx: &Ctx<'_>) -> Outcome {
+    let stream = record(ctx, &RequestPlan::default()).await?;
+    check_format(ctx, &stream)?;
+    stream.judged.ended()?;
+    Ok(())
+}
+
+/// Progress events exist, the first at `x-stream`'s start, never decreasing.
+pub async fn progress(ctx: &Ctx<'_>) -> Outcome {
+    let stream = record(ctx, &RequestPlan::default()).await?;
+    stream.judged.ended()?;
+    stream.judged.progress()?;
+    Ok(())
+}
+
+/// Exactly one terminal event, last, and for a valid request the success event after at
+/// least one content event, valid against its own schema.
+pub async fn terminal(ctx: &Ctx<'_>) -> Outcome {
+    let stream = record(ctx, &RequestPlan::default()).await?;
+    stream.judged.ended()?;
+    let last = stream.judged.succeeded()?;
+    let contract = stream.judged.contract;
+    if let Some(success) = contract.semantics.as_ref().and_then(|s| s.success.as_ref())
+        && let Some(schema) = contract.event_schema(success)
+    {
+        ctx.validate(schema, last, &format!("the {success} event"))?;
     }
     Ok(())
 }
 
-/// Progress events exist, the first is 0, and progress never decreases.
-pub async fn progress(ctx: &Ctx<'_>) -> Outcome {
-    let stream = record(ctx, &RequestPlan::default()).await?;
-    ended_cleanly(&stream)?;
-    let values: Vec<i64> = stream
-        .events
-        .iter()
-        .filter(|(t, _)| t == "progress")
-        .map(|(_, v)| v.get("progress").and_then(Value::as_i64).unwrap_or(-1))
-        .collect();
-    ensure(!values.is_empty(), || "no progress event".into())?;
-    ensure(values[0] == 0, || {
-        format!("the first progress is {}, not 0", values[0])
-    })?;
-    for pair in values.windows(2) {
-        ensure(pair[1] >= pair[0], || {
-            format!("progress decreased from {} to {}", pair[0], pair[1])
-        })?;
-    }
-    ensure(values.iter().all(|v| (0..=100).contains(v)), || {
-        format!("progress outside 0..100: {values:?}")
-    })
-}
-
-/// Exactly one terminal event, last, and for a valid request a `complete` whose fields are
-/// present and in range, after at least one chunk.
-pub async fn terminal(ctx: &Ctx<'_>) -> Outcome {
-    let stream = record(ctx, &RequestPlan::default()).await?;
-    ended_cleanly(&stream)?;
-    ensure(stream.events.len() == stream.recording.events.len(), || {
-        "an event's data is not JSON".into()
-    })?;
-    let terminals: Vec<usize> = stream
-        .events
-        .iter()
-        .enumerate()
-        .filter(|(_, (t, _))| TERMINAL_TYPES.contains(&t.as_str()))
-        .map(|(i, _)| i)
-        .collect();
-    ensure(terminals.len() == 1, || {
-        format!("{} terminal events (expected exactly one)", terminals.len())
-    })?;
-    ensure(terminals[0] + 1 == stream.events.len(), || {
-        format!(
-            "the terminal event is event {} of {}, not the last",
-            terminals[0] + 1,
-            stream.events.len()
-        )
-    })?;
-    let (kind, last) = &stream.events[terminals[0]];
-    ensure(kind == "complete", || {
-        format!("a valid request ended with `{kind}`: {last}")
-    })?;
-    ensure(stream.events.iter().any(|(t, _)| t == "chunk"), || {
-        "no chunk before complete".into()
-    })?;
-    let schema = complete_schema(ctx).ok_or_else(|| fail("no `complete` event schema"))?;
-    ctx.validate(&schema, last, "the complete event")
-}
-
-fn complete_schema(ctx: &Ctx<'_>) -> Option<Value> {
-    let schema = ctx.spec.resolve(ctx.op.sse_event_schema()?, "").ok()?;
-    schema
-        .pointer("/discriminator/mapping/complete")
-        .and_then(Value::as_str)
-        .map(|r| serde_json::json!({ "$ref": r }))
-}
-
 /// Invalid input (each bound of the body broken, each required field missing: an empty
-/// prompt among them) yields one `error` event.
+/// prompt among them) yields a stream holding only the error event.
 pub async fn error_event(ctx: &Ctx<'_>) -> Outcome {
     let mutations: Vec<_> = [
         crate::plan::Check::ErrorOutOfRange,
@@ -283,88 +162,45 @@ pub async fn error_event(ctx: &Ctx<'_>) -> Outcome {
     Ok(())
 }
 
-/// A stream holding exactly one event, an `error` with `code` and `message`, valid.
+/// A stream holding exactly the error event, valid against its schema.
 pub async fn expect_single_error(ctx: &Ctx<'_>, plan: &RequestPlan) -> Outcome {
     let stream = record(ctx, plan).await?;
     check_format(ctx, &stream)?;
-    ended_cleanly(&stream)?;
-    let kinds: Vec<&str> = stream.events.iter().map(|(t, _)| t.as_str()).collect();
-    ensure(kinds == ["error"], || {
-        format!("expected a single `error` event, got {kinds:?}")
-    })?;
-    let error = &stream.events[0].1;
-    for field in ["code", "message"] {
-        ensure(
-            error
-                .get(field)
-                .and_then(Value::as_str)
-                .is_some_and(|s| !s.is_empty()),
-            || format!("the error event has no `{field}`: {error}"),
-        )?;
+    stream.judged.ended()?;
+    let error = stream.judged.single_error()?;
+    let contract = stream.judged.contract;
+    if let Some(name) = contract.semantics.as_ref().and_then(|s| s.error.as_ref())
+        && let Some(schema) = contract.event_schema(name)
+    {
+        ctx.validate(schema, error, &format!("the {name} event"))?;
     }
     Ok(())
 }
 
-/// Time to first chunk and to the terminal event within `x-slo`.
-pub async fn budget(ctx: &Ctx<'_>) -> Outcome {
-    let stream = record(ctx, &RequestPlan::default()).await?;
-    ended_cleanly(&stream)?;
-    let timings = timings(&stream);
-    let ms = |d: Option<Duration>| {
-        d.map(|d| format!("{} ms", d.as_millis()))
-            .unwrap_or("none".into())
+/// Time to first content event and to the terminal event within `x-slo`; passes with the
+/// measured times.
+pub async fn budget(ctx: &Ctx<'_>) -> Verdict {
+    let stream = match record(ctx, &RequestPlan::default()).await {
+        Ok(stream) => stream,
+        Err(failure) => return failure.into(),
     };
-    crate::record::note(
-        &ctx.op.id,
-        crate::plan::Check::SseBudget,
-        format!(
-            "time to first chunk {}, to last event {} ({} events)",
-            ms(timings.first_chunk),
-            ms(timings.last),
-            stream.events.len()
-        ),
-    );
-    if let Some(budget) = ctx.op.slo.first_chunk_ms {
-        let first = timings
-            .first_chunk
-            .ok_or_else(|| fail("no chunk event arrived"))?;
-        ensure(first.as_millis() as u64 <= budget, || {
-            format!(
-                "time to first chunk {} ms exceeds {budget} ms",
-                first.as_millis()
-            )
-        })?;
+    if let Err(problem) = stream.judged.ended() {
+        return fail(problem).into();
     }
-    if let Some(budget) = ctx.op.slo.last_chunk_ms {
-        let last = timings.last.ok_or_else(|| fail("no event arrived"))?;
-        ensure(last.as_millis() as u64 <= budget, || {
-            format!(
-                "time to last event {} ms exceeds {budget} ms",
-                last.as_millis()
-            )
-        })?;
-    }
-    Ok(())
-}
-
-/// Time to the first `chunk` and to the last event, from the send time.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Timings {
-    pub first_chunk: Option<Duration>,
-    pub last: Option<Duration>,
-}
-
-/// The timings of a recorded stream.
-pub fn timings(stream: &Stream) -> Timings {
-    let first_chunk = stream
-        .recording
-        .events
-        .iter()
-        .zip(&stream.events)
-        .find(|(_, (t, _))| t == "chunk")
-        .map(|(e, _)| e.at);
-    Timings {
-        first_chunk,
-        last: stream.recording.events.last().map(|e| e.at),
+    match stream.judged.within_budget(&ctx.op.slo) {
+        Ok(timings) => {
+            let mut measurements = Vec::new();
+            if let Some(first) = timings.first_content {
+                measurements.push(Measurement::ms("first_chunk_ms", first));
+            }
+            if let Some(last) = timings.last {
+                measurements.push(Measurement::ms("last_event_ms", last));
+            }
+            Verdict::Pass {
+                note: timings.describe(stream.judged.events.len()),
+                measurements,
+            }
+        }
+        Err(problem) => fail(problem).into(),
     }
 }

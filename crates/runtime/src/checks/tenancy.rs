@@ -1,23 +1,28 @@
 //! Family 3: tenant isolation. Another tenant's valid token never reaches the first
 //! tenant's resources (403/404, an Error body, none of the first tenant's data), and a
-//! token used with another tenant's X-Tenant-Id is refused (403).
+//! token used with another tenant in the tenant header is refused (403). Where the tenant
+//! travels comes from the spec's `x-tenant`.
 
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use crate::context::Ctx;
-use crate::outcome::{Failure, Outcome, fail};
+use crate::outcome::{Outcome, Verdict, fail};
 use crate::request::{self, RequestPlan};
 use crate::tokens::TokenKind;
 
 /// The other tenant's token and header against the examples' (first tenant's) resources.
-pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
-    if ctx.target.token_of(TokenKind::OtherTenant).is_none() {
-        return Err(Failure::skip(
+pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Verdict {
+    if ctx.token_of(TokenKind::OtherTenant).is_none() {
+        return Verdict::skip(
             "no token for the other tenant: pass --jwt-secret or --other-tenant-token",
-        ));
+        );
     }
+    Verdict::from(other_tenant(ctx).await)
+}
+
+async fn other_tenant(ctx: &Ctx<'_>) -> Outcome {
     let client = ctx.http()?;
     // What the first tenant sees, to look for it in the other tenant's answer.
     let own = if ctx.op.is_sse() {
@@ -32,10 +37,7 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
     // The other tenant asks for the first tenant's resources: under the first tenant's path
     // (403 or 404), and, where the path names a tenant, under its own tenant's path with the
     // first tenant's ids (404: the resources must be invisible, not merely forbidden).
-    let names_tenant =
-        ctx.op.parameters.iter().any(|p| {
-            p.location == sb_spec::Location::Path && p.name == crate::plan::TENANT_PATH_PARAM
-        });
+    let names_tenant = ctx.op.path_params().any(|p| ctx.op.is_tenant_param(p));
     // Under another tenant's path the answer is Forbidden (the spec's 403), not a 404 that
     // would hide the mistake; resources named by id alone may answer 403 or 404.
     let first = if names_tenant {
@@ -44,10 +46,7 @@ pub async fn other_tenant_token(ctx: &Ctx<'_>) -> Outcome {
         ctx.documented_among(&[403, 404])
     };
     let mut cases = vec![(ctx.target.tenant().to_string(), first)];
-    let names_resource =
-        ctx.op.parameters.iter().any(|p| {
-            p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
-        });
+    let names_resource = ctx.resource_params().next().is_some();
     if names_tenant && names_resource {
         cases.push((
             ctx.target.other_tenant().to_string(),
@@ -101,16 +100,17 @@ fn body_names_resource(ctx: &Ctx<'_>) -> bool {
         .operations()
         .unwrap_or_default()
         .iter()
-        .flat_map(|op| op.parameters.iter())
-        .filter(|p| {
-            p.location == sb_spec::Location::Path && p.name != crate::plan::TENANT_PATH_PARAM
+        .flat_map(|op| {
+            op.path_params()
+                .filter(|p| !op.is_tenant_param(p))
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
         })
-        .map(|p| p.name.clone())
         .collect();
     example.keys().any(|k| path_params.contains(k))
 }
 
-/// The main tenant's token with the other tenant in `X-Tenant-Id`, and with its own tenant
+/// The main tenant's token with the other tenant in the tenant header, and with its own tenant
 /// in other letter case: 403 each (tenant ids are compared exactly).
 pub async fn header_mismatch(ctx: &Ctx<'_>) -> Outcome {
     let client = ctx.http()?;
@@ -135,8 +135,13 @@ pub async fn header_mismatch(ctx: &Ctx<'_>) -> Outcome {
             ..RequestPlan::default()
         };
         let response = request::send(ctx, &client, &plan).await?;
-        ctx.error_response(&response, &[403])
-            .map_err(|e| fail(format!("X-Tenant-Id `{header}`: {}", e.reason)))?;
+        ctx.error_response(&response, &[403]).map_err(|e| {
+            fail(format!(
+                "{} `{header}`: {}",
+                ctx.tenant_header().unwrap_or("tenant header"),
+                e.reason
+            ))
+        })?;
     }
     Ok(())
 }

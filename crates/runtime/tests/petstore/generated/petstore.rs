@@ -3,9 +3,10 @@
 //! Contract tests for Petstore 1.0.0: 4 operations, 23 checks.
 
 use sb_runtime::{Check, Op, SpecSource};
+use super::HARNESS;
 const SPEC: SpecSource = SpecSource {
     file: "crates/codegen/tests/fixtures/petstore.yaml",
-    text: include_str!("../../../crates/codegen/tests/fixtures/petstore.yaml"),
+    text: include_str!("../../../../codegen/tests/fixtures/petstore.yaml"),
 };
 /// `GET /pets`
 mod list_pets {
@@ -13,19 +14,19 @@ mod list_pets {
     const OP: Op = Op { spec: SPEC, id: "listPets" };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
 }
 /// `POST /pets`
@@ -34,43 +35,43 @@ mod create_pet {
     const OP: Op = Op { spec: SPEC, id: "createPet" };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(OP, Check::ErrorInvalidJson).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
     }
     #[tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(OP, Check::ErrorMissingRequired).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
     }
     #[tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(OP, Check::ErrorWrongType).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
     }
     #[tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(OP, Check::ErrorOutOfRange).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
     }
     #[tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(OP, Check::ErrorBadEnum).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
 }
 /// `DELETE /pets/{petId}`
@@ -79,19 +80,19 @@ mod delete_pet {
     const OP: Op = Op { spec: SPEC, id: "deletePet" };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
 }
 /// `GET /pets/{petId}`
@@ -103,22 +104,22 @@ mod show_pet_by_id {
     };
     #[tokio::test]
     async fn conformance() {
-        sb_runtime::run(OP, Check::Conformance).await
+        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
     }
     #[tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(OP, Check::CorsPreflightAllowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
     }
     #[tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(OP, Check::CorsPreflightDisallowed).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
     }
     #[tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(OP, Check::CorsActualResponse).await
+        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
     }
     #[tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(OP, Check::ErrorWrongMethod).await
+        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
     }
 }
