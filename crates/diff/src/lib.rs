@@ -15,9 +15,7 @@ mod error;
 mod live;
 mod operation;
 mod render;
-mod resolve;
 mod schema;
-mod sse;
 
 pub use base::{diff_dirs_at_rev, diff_files, load_spec_dir, specs_at_rev};
 pub use change::{Area, Change, FailOn, Severity, Summary, sort};

@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use sb_spec::stream::is_event_stream;
 use serde_json::Value;
 
 use crate::compat::{Finding, FindingKind};
 use crate::consumer::{Consumer, Cors, FieldType, Use};
-use crate::sse;
 
 /// Where and how to reach the provider.
 #[derive(Debug, Clone)]
@@ -207,7 +207,7 @@ async fn check_use(
         }
     }
     let streamed =
-        u.reads.content.as_deref().is_some_and(sse::is_event_stream) || !u.reads.events.is_empty();
+        u.reads.content.as_deref().is_some_and(is_event_stream) || !u.reads.events.is_empty();
     let mut observed: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut body = Value::Null;
     if streamed {
