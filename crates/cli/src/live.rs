@@ -38,10 +38,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             tenant: target.tenant(),
             timeout,
         };
+        // Streams are judged by the specs' own x-stream contracts.
+        let specs = sb_suites::harness::specs().map_err(anyhow::Error::msg)?;
         let mut failed = false;
         for file in &args.consumers {
             let consumer = Consumer::load(file)?;
-            let findings = sb_diff::check_live(&consumer, &live).await;
+            let findings = sb_diff::check_live_against(&consumer, &live, &specs).await;
             failed |= !findings.is_empty();
             println!(
                 "{} (checked against {})",

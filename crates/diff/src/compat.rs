@@ -3,14 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use sb_spec::resolve::{self, Node, child};
+use sb_spec::stream::event_types;
 use sb_spec::{Spec, SpecError};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::consumer::{Consumer, FieldType, Use};
 use crate::operation::{self, Operation};
-use crate::resolve::{self, Node, child};
-use crate::sse;
 
 /// Whether an item is gone or only different.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -73,11 +73,12 @@ pub fn check(
             spec: cors.spec.clone(),
             operation_id: String::new(),
         };
-        let found = specs.get(&cors.spec).is_some_and(|spec| {
-            operation::operations(spec)
+        let found = match specs.get(&cors.spec) {
+            Some(spec) => operation::operations(spec)?
                 .keys()
-                .any(|(path, _)| *path == operation::normalise(&cors.path))
-        });
+                .any(|(path, _)| *path == operation::normalise(&cors.path)),
+            None => false,
+        };
         if !found {
             out.push(
                 FindingKind::Missing,
@@ -112,7 +113,7 @@ impl Out<'_> {
 }
 
 fn check_use(spec: &Spec, u: &Use, out: &mut Out<'_>) -> Result<(), SpecError> {
-    let ops = operation::operations(spec);
+    let ops = operation::operations(spec)?;
     let Some(op) = ops.values().find(|o| o.id() == u.operation) else {
         let at = ops
             .get(&(operation::normalise(&u.path), u.method.to_ascii_lowercase()))
@@ -465,7 +466,7 @@ fn reads(spec: &Spec, op: &Operation<'_>, u: &Use, out: &mut Out<'_>) -> Result<
         )?;
     }
     if !u.reads.events.is_empty() {
-        let events = sse::events(spec, schema, &schema_ptr)?;
+        let events = event_types(spec, schema, &schema_ptr)?;
         for (name, fields) in &u.reads.events {
             let Some(event) = events.events.get(name) else {
                 out.push(

@@ -15,15 +15,13 @@ mod error;
 mod live;
 mod operation;
 mod render;
-mod resolve;
 mod schema;
-mod sse;
 
 pub use base::{diff_dirs_at_rev, diff_files, load_spec_dir, specs_at_rev};
 pub use change::{Area, Change, FailOn, Severity, Summary, sort};
 pub use compat::{Finding, FindingKind, check as check_compat, findings_json, render_findings};
 pub use consumer::{Consumer, Cors, FieldType, Live, Reads, Sends, Use};
 pub use error::DiffError;
-pub use live::{LiveTarget, check_live};
+pub use live::{LiveTarget, check_live, check_live_against};
 pub use operation::{check_document, diff_specs};
 pub use render::{Format, render};

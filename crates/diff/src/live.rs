@@ -1,15 +1,23 @@
 //! The live consumer check: performs each use that has a `live` section against a running
 //! provider and checks the status, headers, body fields and events the client reads are
-//! really there. Every request is bounded by the target's timeout.
+//! really there. Every request is bounded by the target's timeout and every body read by a
+//! size cap; event streams are read by the one SSE reader (`sb_stream`) and judged with the
+//! operation's stream contract from the spec model.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use sb_spec::stream::is_event_stream;
+use sb_spec::{EventStream, Spec, StreamEvent};
+use sb_stream::rules::Judged;
+use sb_stream::{SseLimits, SseReader};
 use serde_json::Value;
 
 use crate::compat::{Finding, FindingKind};
 use crate::consumer::{Consumer, Cors, FieldType, Use};
-use crate::sse;
+
+/// The most of a non-stream body that is read: the same cap as a stream's.
+const MAX_BODY_BYTES: usize = sb_stream::MAX_STREAM_BYTES;
 
 /// Where and how to reach the provider.
 #[derive(Debug, Clone)]
@@ -26,21 +34,32 @@ pub struct LiveTarget<'a> {
     pub timeout: Duration,
 }
 
-/// What came back from one call.
+/// What came back from one call whose body nobody reads.
 struct Reply {
     status: u16,
     headers: reqwest::header::HeaderMap,
-    body: String,
+}
+
+/// [`check_live_against`] without the specs: event streams are read as events typed by their
+/// `type` property, with no `x-stream` semantics (no terminal event is expected).
+pub async fn check_live(consumer: &Consumer, target: &LiveTarget<'_>) -> Vec<Finding> {
+    check_live_against(consumer, target, &BTreeMap::new()).await
 }
 
 /// Runs every use with a `live` section in file order (captures flow to later uses) and
-/// every CORS preflight; returns what the provider did not deliver.
-pub async fn check_live(consumer: &Consumer, target: &LiveTarget<'_>) -> Vec<Finding> {
+/// every CORS preflight; returns what the provider did not deliver. `specs` (keyed by short
+/// name, `generation`) give each streamed use its operation's stream contract: the type
+/// property to name events by, and the terminal events a stream must end with.
+pub async fn check_live_against(
+    consumer: &Consumer,
+    target: &LiveTarget<'_>,
+    specs: &BTreeMap<String, Spec>,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut vars: BTreeMap<String, String> =
         BTreeMap::from([("tenant".to_string(), target.tenant.to_string())]);
     for u in &consumer.uses {
-        check_use(u, target, &mut vars, &mut findings).await;
+        check_use(u, target, specs, &mut vars, &mut findings).await;
     }
     for cors in &consumer.cors {
         check_cors(cors, target, &vars, &mut findings).await;
@@ -97,26 +116,87 @@ fn substitute_json(value: &Value, vars: &BTreeMap<String, String>) -> Result<Val
     })
 }
 
-async fn send(request: reqwest::RequestBuilder, timeout: Duration) -> Result<Reply, String> {
-    let call = async {
-        let response = request.send().await.map_err(|e| e.to_string())?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.text().await.map_err(|e| e.to_string())?;
-        Ok(Reply {
-            status,
-            headers,
-            body,
-        })
-    };
-    tokio::time::timeout(timeout, call)
+/// The stream contract of the use's operation: from its spec when the spec is given and the
+/// model reads the operation as a stream; else (no spec, or one the model rejects, which the
+/// static check and `lint` report) events typed by `type`, with no semantics.
+fn stream_contract(u: &Use, specs: &BTreeMap<String, Spec>) -> EventStream {
+    let from_spec = specs
+        .get(&u.spec)
+        .and_then(|spec| spec.operation(&u.operation).ok())
+        .and_then(|op| op.stream);
+    from_spec.unwrap_or_else(|| EventStream {
+        pointer: String::new(),
+        media_type: "text/event-stream".to_string(),
+        schema: Value::Object(Default::default()),
+        property: "type".to_string(),
+        events: BTreeMap::from([(
+            "*".to_string(),
+            StreamEvent {
+                schema: Value::Object(Default::default()),
+                schema_pointer: String::new(),
+                pointer: String::new(),
+            },
+        )]),
+        semantics: None,
+    })
+}
+
+fn too_slow(timeout: Duration) -> String {
+    format!("no complete response within {} ms", timeout.as_millis())
+}
+
+/// Sends `request` (at `started`) and waits for the response head, until `timeout` after
+/// `started`.
+async fn open(
+    request: reqwest::RequestBuilder,
+    started: Instant,
+    timeout: Duration,
+) -> Result<reqwest::Response, String> {
+    let left = timeout.saturating_sub(started.elapsed());
+    tokio::time::timeout(left, request.send())
         .await
-        .map_err(|_| format!("no complete response within {} ms", timeout.as_millis()))?
+        .map_err(|_| too_slow(timeout))?
+        .map_err(|e| e.to_string())
+}
+
+/// Reads the rest of the body as text, until `timeout` after `started` and at most
+/// [`MAX_BODY_BYTES`].
+async fn read_text(
+    mut response: reqwest::Response,
+    started: Instant,
+    timeout: Duration,
+) -> Result<String, String> {
+    let read = async {
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(format!("the body exceeds the {MAX_BODY_BYTES}-byte cap"));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    };
+    let left = timeout.saturating_sub(started.elapsed());
+    tokio::time::timeout(left, read)
+        .await
+        .map_err(|_| too_slow(timeout))?
+}
+
+/// Sends `request` and reads its body to the end, within the timeout and the size cap, so a
+/// response that never finishes is reported; the body itself is not kept.
+async fn send(request: reqwest::RequestBuilder, timeout: Duration) -> Result<Reply, String> {
+    let started = Instant::now();
+    let response = open(request, started, timeout).await?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    read_text(response, started, timeout).await?;
+    Ok(Reply { status, headers })
 }
 
 async fn check_use(
     u: &Use,
     target: &LiveTarget<'_>,
+    specs: &BTreeMap<String, Spec>,
     vars: &mut BTreeMap<String, String>,
     findings: &mut Vec<Finding>,
 ) {
@@ -171,8 +251,9 @@ async fn check_use(
             }
         }
     }
-    let reply = match send(request, target.timeout).await {
-        Ok(reply) => reply,
+    let started = Instant::now();
+    let response = match open(request, started, target.timeout).await {
+        Ok(response) => response,
         Err(message) => {
             findings.push(finding(
                 u,
@@ -184,19 +265,24 @@ async fn check_use(
             return;
         }
     };
-    if reply.status != u.reads.status {
-        let snippet: String = reply.body.chars().take(200).collect();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    if status != u.reads.status {
+        let body = read_text(response, started, target.timeout)
+            .await
+            .unwrap_or_else(|e| format!("(body unread: {e})"));
+        let snippet: String = body.chars().take(200).collect();
         findings.push(finding(
             u,
             &at,
             FindingKind::Changed,
             &format!("reads status {}", u.reads.status),
-            format!("the provider answered {}: {snippet}", reply.status),
+            format!("the provider answered {status}: {snippet}"),
         ));
         return;
     }
     for header in &u.reads.headers {
-        if !reply.headers.contains_key(header.as_str()) {
+        if !headers.contains_key(header.as_str()) {
             findings.push(finding(
                 u,
                 &at,
@@ -207,29 +293,49 @@ async fn check_use(
         }
     }
     let streamed =
-        u.reads.content.as_deref().is_some_and(sse::is_event_stream) || !u.reads.events.is_empty();
+        u.reads.content.as_deref().is_some_and(is_event_stream) || !u.reads.events.is_empty();
     let mut observed: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut body = Value::Null;
     if streamed {
-        for line in reply.body.lines() {
-            let Some(data) = line.strip_prefix("data:") else {
-                continue;
-            };
-            match serde_json::from_str::<Value>(data.trim()) {
-                Ok(event) => {
-                    let kind = event
-                        .get("type")
-                        .and_then(Value::as_str)
-                        .unwrap_or("*")
-                        .to_string();
-                    observed.entry(kind).or_default().push(event);
+        let contract = stream_contract(u, specs);
+        // The whole call, stream included, within the target's timeout from the send.
+        let limits = SseLimits::new(target.timeout, target.timeout);
+        let recording = SseReader::new(response, started)
+            .record(limits, |e| sb_stream::is_terminal(&contract, e))
+            .await;
+        let judged = Judged::new(&contract, recording);
+        // A stream that stalls, breaks, outgrows the cap or (per x-stream) closes without its
+        // terminal event did not deliver what the client waits for.
+        if let Err(problem) = judged.ended() {
+            findings.push(finding(
+                u,
+                &at,
+                FindingKind::Missing,
+                "event stream",
+                problem,
+            ));
+        }
+        if let Some(line) = judged.stray_lines.first() {
+            findings.push(finding(
+                u,
+                &at,
+                FindingKind::Changed,
+                "event stream",
+                format!("a line that is not an SSE field: `{line}`"),
+            ));
+        }
+        for (index, event) in judged.events.iter().enumerate() {
+            match &event.json {
+                Ok(json) => {
+                    let kind = event.kind.clone().unwrap_or_else(|| "*".to_string());
+                    observed.entry(kind).or_default().push(json.clone());
                 }
                 Err(e) => findings.push(finding(
                     u,
                     &at,
                     FindingKind::Changed,
                     "event stream",
-                    format!("a `data:` line is not JSON ({e}): {}", data.trim()),
+                    format!("event {index}: data is not JSON ({e}): {}", event.data),
                 )),
             }
         }
@@ -259,8 +365,25 @@ async fn check_use(
                 }
             }
         }
-    } else if !u.reads.body.is_empty() || !live.capture.is_empty() {
-        body = match serde_json::from_str(&reply.body) {
+    } else {
+        let text = match read_text(response, started, target.timeout).await {
+            Ok(text) => text,
+            Err(message) => {
+                findings.push(finding(
+                    u,
+                    &at,
+                    FindingKind::Missing,
+                    "live response",
+                    message,
+                ));
+                return;
+            }
+        };
+        // Nothing read from the body: it only had to arrive.
+        if u.reads.body.is_empty() && live.capture.is_empty() {
+            return;
+        }
+        body = match serde_json::from_str(&text) {
             Ok(body) => body,
             Err(e) => {
                 findings.push(finding(

@@ -3,23 +3,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sb_spec::{Spec, SpecError};
+use sb_spec::resolve::{self, child};
+use sb_spec::stream::is_event_stream;
+use sb_spec::{Endpoint, Spec, SpecError};
 use serde_json::Value;
 
 use crate::change::{self, Area, Change, RawChange, Severity};
-use crate::resolve::{self, child};
 use crate::schema::{Loc, Polarity, Walker};
-use crate::sse;
 
 /// An empty `content`/`responses` map that lives as long as any spec.
 static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
     std::sync::LazyLock::new(serde_json::Map::new);
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// One operation of a spec.
+/// One operation of a spec, as the diff reads it: tolerant of what the model rejects (no
+/// `operationId`, an operation that is not a mapping).
 #[derive(Debug, Clone)]
 pub(crate) struct Operation<'a> {
     pub path: String,
@@ -28,6 +25,19 @@ pub(crate) struct Operation<'a> {
     pub pointer: String,
     pub path_item: &'a Value,
     pub path_pointer: String,
+}
+
+impl<'a> From<Endpoint<'a>> for Operation<'a> {
+    fn from(endpoint: Endpoint<'a>) -> Self {
+        Operation {
+            path: endpoint.path.to_string(),
+            method: endpoint.method.to_string(),
+            operation: endpoint.operation,
+            pointer: endpoint.pointer,
+            path_item: endpoint.path_item,
+            path_pointer: endpoint.path_pointer,
+        }
+    }
 }
 
 impl Operation<'_> {
@@ -73,31 +83,21 @@ fn path_params(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every operation of a spec, keyed by (normalised path, method).
-pub(crate) fn operations(spec: &Spec) -> BTreeMap<(String, String), Operation<'_>> {
-    let mut out = BTreeMap::new();
-    let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let path_pointer = child("/paths", path);
-        for method in METHODS {
-            if let Some(operation) = item.get(method) {
-                out.insert(
-                    (normalise(path), method.to_string()),
-                    Operation {
-                        path: path.clone(),
-                        method: method.to_string(),
-                        operation,
-                        pointer: child(&path_pointer, method),
-                        path_item: item,
-                        path_pointer: path_pointer.clone(),
-                    },
-                );
-            }
-        }
-    }
-    out
+/// Every operation of a spec, keyed by (normalised path, method). Path items behind a
+/// `$ref` are followed; one that does not resolve is an error naming it.
+pub(crate) fn operations(
+    spec: &Spec,
+) -> Result<BTreeMap<(String, String), Operation<'_>>, SpecError> {
+    Ok(spec
+        .endpoints()?
+        .into_iter()
+        .map(|e| {
+            (
+                (normalise(e.path), e.method.to_string()),
+                Operation::from(e),
+            )
+        })
+        .collect())
 }
 
 /// Checks that a document looks like an OpenAPI 3 spec, naming the file when it does not.
@@ -123,13 +123,13 @@ pub fn check_document(spec: &Spec) -> Result<(), crate::DiffError> {
 pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>, SpecError> {
     let (old, new) = match (old, new) {
         (Some(old), Some(new)) => (old, new),
-        (None, Some(new)) => return Ok(whole_spec(new, false)),
-        (Some(old), None) => return Ok(whole_spec(old, true)),
+        (None, Some(new)) => return whole_spec(new, false),
+        (Some(old), None) => return whole_spec(old, true),
         (None, None) => return Ok(Vec::new()),
     };
     let mut raw = Vec::new();
-    let old_ops = operations(old);
-    let new_ops = operations(new);
+    let old_ops = operations(old)?;
+    let new_ops = operations(new)?;
     let new_paths: BTreeSet<String> = new_ops.keys().map(|(p, _)| p.clone()).collect();
     let old_paths: BTreeSet<String> = old_ops.keys().map(|(p, _)| p.clone()).collect();
     for (key, op) in &old_ops {
@@ -201,8 +201,8 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
     Ok(change::finish(&new.name, raw))
 }
 
-fn whole_spec(spec: &Spec, removed: bool) -> Vec<Change> {
-    let ops: Vec<String> = operations(spec).values().map(|o| o.id()).collect();
+fn whole_spec(spec: &Spec, removed: bool) -> Result<Vec<Change>, SpecError> {
+    let ops: Vec<String> = operations(spec)?.values().map(|o| o.id()).collect();
     let file = spec
         .file
         .file_name()
@@ -221,7 +221,7 @@ fn whole_spec(spec: &Spec, removed: bool) -> Vec<Change> {
             ops.join(", ")
         )
     };
-    vec![Change {
+    Ok(vec![Change {
         severity: if removed {
             Severity::Breaking
         } else {
@@ -233,7 +233,7 @@ fn whole_spec(spec: &Spec, removed: bool) -> Vec<Change> {
         endpoint: None,
         pointer: String::new(),
         message: what,
-    }]
+    }])
 }
 
 fn diff_operation<'a>(
@@ -558,7 +558,7 @@ fn content<'a>(
         let os_ptr = child(&child(&o_base, media), "schema");
         let ns_ptr = child(&child(&n_base, media), "schema");
         let loc = Loc::root(format!("{label} {media}"));
-        if polarity == Polarity::Response && sse::is_event_stream(media) {
+        if polarity == Polarity::Response && is_event_stream(media) {
             w.events(os, &os_ptr, ns, &ns_ptr, &loc)?;
         } else {
             w.schema(os, &os_ptr, ns, &ns_ptr, polarity, &loc)?;

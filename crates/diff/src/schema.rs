@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
+use sb_spec::resolve::{self, Node};
+use sb_spec::stream::event_types;
 use sb_spec::{Spec, SpecError};
 use serde_json::Value;
 
 use crate::change::{Area, RawChange, Severity};
-use crate::resolve::{self, Node};
-use crate::sse;
 
 /// Which way data flows through a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -684,8 +684,8 @@ impl<'a> Walker<'a> {
         new_ptr: &str,
         loc: &Loc,
     ) -> Result<(), SpecError> {
-        let old_events = sse::events(self.old, old, old_ptr)?;
-        let new_events = sse::events(self.new, new, new_ptr)?;
+        let old_events = event_types(self.old, old, old_ptr)?;
+        let new_events = event_types(self.new, new, new_ptr)?;
         let ctx = Some(loc.context.as_str());
         if old_events.property != new_events.property {
             self.emit(
@@ -769,7 +769,7 @@ fn branch_keys(
     kind: &str,
     list: &[Value],
 ) -> Result<Vec<BranchKey>, SpecError> {
-    let events = sse::events(spec, node.value, &node.pointer)?;
+    let events = event_types(spec, node.value, &node.pointer)?;
     let mut keys = Vec::with_capacity(list.len());
     let mut inline = 0;
     for (index, branch) in list.iter().enumerate() {

@@ -326,33 +326,25 @@ impl Spec {
     /// Every operation, sorted by (path, method).
     pub fn operations(&self) -> Result<Vec<Operation>, SpecError> {
         let mut operations = Vec::new();
-        let Some(paths) = self.doc.get("paths") else {
+        if self.doc.get("paths").is_none() {
             return Ok(operations);
-        };
-        let paths = paths.as_object().ok_or_else(|| {
-            self.invalid(
-                "/paths",
-                "paths is not a mapping; map each path to its operations",
-            )
-        })?;
+        }
+        let endpoints = self.endpoints_checked()?;
         let tenancy = self.tenancy()?;
-        for (path, item) in paths {
-            let item_pointer = format!("/paths/{}", escape_pointer(path));
-            let item = self.resolve(item, &item_pointer)?;
-            let item = item.as_object().ok_or_else(|| {
-                self.invalid(
-                    &item_pointer,
-                    "path item is not a mapping; map methods to operations",
-                )
-            })?;
-            for method in METHODS {
-                if let Some(operation) = item.get(method) {
-                    let mut operation =
-                        self.build_operation(path, method, &item_pointer, item, operation)?;
-                    operation.tenancy = tenancy.clone();
-                    operations.push(operation);
-                }
-            }
+        for endpoint in endpoints {
+            // `endpoints_checked` has already rejected path items that are not mappings.
+            let Some(item) = endpoint.path_item.as_object() else {
+                continue;
+            };
+            let mut operation = self.build_operation(
+                endpoint.path,
+                endpoint.method,
+                &endpoint.path_pointer,
+                item,
+                endpoint.operation,
+            )?;
+            operation.tenancy = tenancy.clone();
+            operations.push(operation);
         }
         operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
         Ok(operations)

@@ -60,3 +60,16 @@ pub fn token(target: &Target) -> Result<String, String> {
         .map(|t| t.valid().to_string())
         .map_err(|e| e.to_string())
 }
+
+/// The Site Builder specs as compiled in (`sitebuilder_contract::specs`), by name
+/// (`generation`, `agents`, `validation`).
+pub fn specs() -> Result<std::collections::BTreeMap<String, sb_spec::Spec>, String> {
+    sitebuilder_contract::specs::ALL
+        .iter()
+        .map(|s| {
+            sb_spec::Spec::from_str(std::path::Path::new(s.file), s.text)
+                .map(|spec| (spec.name.clone(), spec))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}

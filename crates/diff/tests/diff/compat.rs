@@ -19,7 +19,7 @@ pub fn frontend() -> Consumer {
     Consumer::load(&frontend_file()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn specs() -> BTreeMap<String, Spec> {
+pub fn specs() -> BTreeMap<String, Spec> {
     ["generation", "agents", "validation"]
         .into_iter()
         .map(|n| (n.to_string(), real(n)))

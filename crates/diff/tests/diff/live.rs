@@ -183,3 +183,134 @@ async fn a_provider_that_hangs_is_reported_within_the_timeout() {
         "{findings:#?}"
     );
 }
+
+/// A stream contract: `progress` and `done` events, `done` ends the stream.
+const STREAM_SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Stream stub, version: '1'}
+paths:
+  /things/{id}/stream:
+    post:
+      operationId: streamThing
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: events
+          content:
+            text/event-stream:
+              schema:
+                oneOf:
+                  - {$ref: '#/components/schemas/Progress'}
+                  - {$ref: '#/components/schemas/Done'}
+              x-stream: {terminal: [done], success: done}
+components:
+  schemas:
+    Progress:
+      type: object
+      properties: {type: {type: string, enum: [progress]}, percent: {type: integer}}
+    Done:
+      type: object
+      properties: {type: {type: string, enum: [done]}, result: {type: string}}
+"##;
+
+const STREAM_CONSUMER: &str = r#"
+consumer: stream-client
+uses:
+  - name: stream a thing
+    spec: stub
+    operation: streamThing
+    method: POST
+    path: /things/{id}/stream
+    sends: {headers: [Accept]}
+    reads: {status: 200, content: text/event-stream, events: {progress: {percent: integer}, done: {result: string}}}
+    live: {path: /things/t1/stream, auth: false, capture: {result: events.done.result}}
+"#;
+
+/// Everything EventSource accepts that a line-by-line reading of `data:` gets wrong: CRLF
+/// line ends, comments, `id:`/`retry:`/`event:` fields, and an event whose JSON spans two
+/// `data:` lines. With `complete` false the stream closes before its terminal event.
+fn tricky_stream(complete: bool) -> String {
+    let mut body = String::from(": keep-alive\r\nretry: 1000\r\nid: 1\r\n");
+    body.push_str(
+        "event: progress\r\ndata: {\"type\":\"progress\",\r\ndata:  \"percent\":50}\r\n\r\n",
+    );
+    if complete {
+        body.push_str(
+            ": almost\r\nid: 2\r\ndata: {\"type\":\"done\",\r\ndata: \"result\":\"ok\"}\r\n\r\n",
+        );
+    }
+    body
+}
+
+/// Serves `tricky_stream(complete)` on 127.0.0.1:0; returns its base URL.
+async fn serve_stream(complete: bool) -> String {
+    let app = Router::new().route(
+        "/v1/things/{id}/stream",
+        post(move || async move {
+            (
+                [(header::CONTENT_TYPE, "text/event-stream")],
+                tricky_stream(complete),
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}/v1")
+}
+
+async fn run_stream(complete: bool) -> Vec<Finding> {
+    let consumer = Consumer::parse(std::path::Path::new("stream.yaml"), STREAM_CONSUMER).unwrap();
+    let spec = sb_spec::Spec::from_str(std::path::Path::new("stub-api.yaml"), STREAM_SPEC).unwrap();
+    let specs = std::collections::BTreeMap::from([("stub".to_string(), spec)]);
+    let base_url = serve_stream(complete).await;
+    let http = client();
+    let target = LiveTarget {
+        http: &http,
+        base_url: &base_url,
+        token: "tok",
+        tenant: "tenant",
+        timeout: Duration::from_secs(10),
+    };
+    sb_diff::check_live_against(&consumer, &target, &specs).await
+}
+
+#[tokio::test]
+async fn crlf_comments_ids_and_multi_line_data_are_read_as_eventsource_does() {
+    assert_eq!(run_stream(true).await, []);
+    // The same stream judged without the spec: no terminal event is expected, and the
+    // events are still read whole.
+    let consumer = Consumer::parse(std::path::Path::new("stream.yaml"), STREAM_CONSUMER).unwrap();
+    let base_url = serve_stream(true).await;
+    let http = client();
+    let target = LiveTarget {
+        http: &http,
+        base_url: &base_url,
+        token: "tok",
+        tenant: "tenant",
+        timeout: Duration::from_secs(10),
+    };
+    assert_eq!(sb_diff::check_live(&consumer, &target).await, []);
+}
+
+#[tokio::test]
+async fn a_stream_that_closes_before_its_terminal_event_is_reported() {
+    let findings = run_stream(false).await;
+    let items: Vec<(FindingKind, &str)> =
+        findings.iter().map(|f| (f.kind, f.item.as_str())).collect();
+    assert_eq!(
+        items,
+        [
+            (FindingKind::Missing, "event stream"),
+            (FindingKind::Missing, "reads event `done`"),
+            (FindingKind::Missing, "capture `result`"),
+        ],
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0]
+            .message
+            .contains("closed after 1 events without a terminal event (done)"),
+        "{findings:#?}"
+    );
+}

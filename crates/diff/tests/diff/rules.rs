@@ -708,6 +708,77 @@ fn dangling_ref_is_an_error_naming_the_pointer() {
 }
 
 #[test]
+fn percent_encoded_refs_are_followed() {
+    // `{`/`}` of a path and a space of a component name are percent-encoded in a `$ref`
+    // fragment (RFC 6901 section 6); the diff reads through them to the change.
+    let mut old = base();
+    let get_200 = "#/paths/~1items~1%7BitemId%7D/get/responses/200";
+    *at(&mut old, &format!("{PUT}/responses/200")) = json!({"$ref": get_200});
+    let item = remove_key(at(&mut old, "/components/schemas"), "Item");
+    at(&mut old, "/components/schemas")["Stored Item"] = item;
+    *at(
+        &mut old,
+        &format!("{GET}/responses/200/content/application~1json/schema"),
+    ) = json!({"$ref": "#/components/schemas/Stored%20Item"});
+    *at(
+        &mut old,
+        "/components/schemas/Stored Item/properties/parent",
+    ) = json!({"$ref": "#/components/schemas/Stored%20Item"});
+    assert_eq!(diff(&old, &old), []);
+    let mut new = old.clone();
+    remove(
+        &mut new,
+        &format!("{GET}/responses/200/headers/X-Request-Id"),
+    );
+    remove(&mut new, "/components/schemas/Stored Item/properties/name");
+    let changes = diff(&old, &new);
+    let header = format!("{GET}/responses/200/headers/X-Request-Id");
+    let name = "/components/schemas/Stored Item/properties/name";
+    for operation in ["getItem", "putItem"] {
+        for (area, pointer) in [
+            (Area::ResponseHeader, header.as_str()),
+            (Area::SchemaProperty, name),
+        ] {
+            assert!(
+                changes.iter().any(|c| c.severity == Severity::Breaking
+                    && c.area == area
+                    && c.pointer == pointer
+                    && c.operation_id.as_deref() == Some(operation)),
+                "{operation}: no breaking {area:?} at {pointer} in {changes:#?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_path_item_behind_a_ref_is_the_same_path_item() {
+    let old = base();
+    let mut moved = old.clone();
+    let item = remove_key(at(&mut moved, "/paths"), "/items/{itemId}");
+    moved["x-path-items"] = json!({ "item": item });
+    at(&mut moved, "/paths")["/items/{itemId}"] = json!({"$ref": "#/x-path-items/item"});
+    assert_eq!(diff(&old, &moved), []);
+    let mut changed = moved.clone();
+    remove(&mut changed, "/x-path-items/item/put");
+    expect(
+        &diff(&moved, &changed),
+        Severity::Breaking,
+        Area::Operation,
+        "/x-path-items/item/put",
+    );
+    // A path item `$ref` that leads nowhere would read as a removed path: it is an error.
+    let mut dangling = moved.clone();
+    at(&mut dangling, "/paths")["/items/{itemId}"] = json!({"$ref": "#/x-path-items/nope"});
+    let old = crate::fixture::spec_of(&moved.to_string());
+    let new = crate::fixture::spec_of(&dangling.to_string());
+    let error = sb_diff::diff_specs(Some(&old), Some(&new))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("/paths/~1items~1{itemId}"), "{error}");
+    assert!(error.contains("#/x-path-items/nope"), "{error}");
+}
+
+#[test]
 fn fail_on_thresholds() {
     let (changes, _) = both(|d| at(d, GET)["operationId"] = json!("readItem"));
     use sb_diff::FailOn;

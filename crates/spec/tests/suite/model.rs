@@ -445,3 +445,83 @@ paths: {}
         "inline.yaml at /x-tenant/headr: x-tenant key `headr` is unknown; use header, pathParameter, claim"
     );
 }
+
+#[test]
+fn endpoints_are_tolerant_where_the_model_is_strict() {
+    // No operationId and an operation that is not a mapping: the walk lists both, the model
+    // rejects the first it builds.
+    let spec = inline_spec(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: {responses: {'200': {description: ok}}}, post: 7}\n  /b: 7\n",
+    );
+    let endpoints = spec.endpoints().expect("endpoints");
+    let found: Vec<(&str, &str, &str)> = endpoints
+        .iter()
+        .map(|e| (e.path, e.method, e.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/a", "get", "/paths/~1a/get"),
+            ("/a", "post", "/paths/~1a/post")
+        ]
+    );
+    assert_eq!(endpoints[0].path_pointer, "/paths/~1a");
+    assert_eq!(
+        spec.operations()
+            .expect_err("/b is no path item")
+            .to_string(),
+        "inline.yaml at /paths/~1b: path item is not a mapping; map methods to operations"
+    );
+    let not_a_map = inline_spec("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: 7\n");
+    assert!(not_a_map.endpoints().expect("tolerated").is_empty());
+    assert_eq!(
+        not_a_map.operations().expect_err("paths: 7").to_string(),
+        "inline.yaml at /paths: paths is not a mapping; map each path to its operations"
+    );
+}
+
+#[test]
+fn a_path_item_behind_a_ref_is_read_where_it_lives() {
+    // The `$ref` is percent-encoded (`{` `}`), and the stream's media type is looked up by
+    // its pointer, so that pointer must be the one the operation really lives at.
+    let spec = inline_spec(
+        r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}: {$ref: '#/x-items/~1things~1%7Bid%7D'}
+x-items:
+  /things/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+    post:
+      operationId: streamThing
+      responses:
+        '200':
+          description: events
+          content:
+            text/event-stream:
+              schema: {type: object, properties: {type: {type: string, enum: [done]}}}
+              x-stream: {terminal: [done]}
+"##,
+    );
+    let endpoints = spec.endpoints().expect("endpoints");
+    assert_eq!(endpoints.len(), 1);
+    assert_eq!(endpoints[0].path, "/things/{id}");
+    assert_eq!(endpoints[0].path_pointer, "/x-items/~1things~1{id}");
+    assert_eq!(endpoints[0].pointer, "/x-items/~1things~1{id}/post");
+    let op = spec.operation("streamThing").expect("operation");
+    assert_eq!(op.pointer, "/x-items/~1things~1{id}/post");
+    assert_eq!(
+        op.parameters[0].pointer,
+        "/x-items/~1things~1{id}/parameters/0"
+    );
+    let stream = op.stream.expect("a stream");
+    assert!(stream.is_terminal("done"));
+    let dangling = inline_spec(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {$ref: '#/x-items/nope'}\n",
+    );
+    assert_eq!(
+        dangling.endpoints().expect_err("dangling").to_string(),
+        "inline.yaml at /paths/~1a: $ref `#/x-items/nope` does not resolve; fix the reference or add the target"
+    );
+}
