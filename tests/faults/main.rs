@@ -236,3 +236,28 @@ fn every_fault_has_a_red_test() {
         .collect();
     assert!(missing.is_empty(), "faults without a red test: {missing:?}");
 }
+
+/// Without `x-cors` in the spec and without `--allowed-origin`, the CORS checks cannot know
+/// which origin to call from: they are skipped and say why, rather than guessing.
+#[tokio::test]
+async fn cors_without_an_allowed_origin_is_a_skip_with_its_reason() {
+    let text = specs::GENERATION
+        .text
+        .replace("x-cors:\n  allowedOrigins: [https://kimmyai.io]\n", "");
+    assert_ne!(text, specs::GENERATION.text, "the spec declares x-cors");
+    let spec = SpecSource {
+        file: "openapi/generation-api.yaml (without x-cors)",
+        text: Box::leak(text.into_boxed_str()),
+    };
+    let target = sb_suites::harness::embedded(Config::default(), TargetOptions::default())
+        .await
+        .expect("a provider");
+    let op = Op {
+        spec,
+        id: "listTemplates",
+    };
+    match sb_runtime::evaluate(&target, op, Check::CorsPreflightAllowed).await {
+        Verdict::Skip { reason } => assert!(reason.contains("x-cors"), "{reason}"),
+        other => panic!("expected a skip, got {other:?}"),
+    }
+}

@@ -24,9 +24,10 @@ pub struct TargetOptions {
     /// A second tenant, used to check isolation.
     #[arg(long, env = "SB_OTHER_TENANT", default_value = "other-tenant")]
     pub other_tenant: String,
-    /// An origin the deployment allows (CORS checks).
-    #[arg(long, env = "SB_ALLOWED_ORIGIN", default_value = "https://kimmyai.io")]
-    pub allowed_origin: String,
+    /// An origin the deployment allows, for the CORS checks (default: the first of the
+    /// spec's `x-cors.allowedOrigins`).
+    #[arg(long, env = "SB_ALLOWED_ORIGIN")]
+    pub allowed_origin: Option<String>,
     /// Timeout in seconds for one plain request (connect + response).
     #[arg(long, env = "SB_TIMEOUT_SECS", default_value_t = 30)]
     pub timeout_secs: u64,
@@ -44,7 +45,7 @@ impl Default for TargetOptions {
             other_tenant_token: None,
             tenant: "test-tenant".into(),
             other_tenant: "other-tenant".into(),
-            allowed_origin: "https://kimmyai.io".into(),
+            allowed_origin: None,
             timeout_secs: 30,
             sse_idle_secs: 15,
         }
@@ -63,7 +64,7 @@ impl TargetOptions {
             other_tenant_token: var("SB_OTHER_TENANT_TOKEN"),
             tenant: var("SB_TENANT").unwrap_or(defaults.tenant),
             other_tenant: var("SB_OTHER_TENANT").unwrap_or(defaults.other_tenant),
-            allowed_origin: var("SB_ALLOWED_ORIGIN").unwrap_or(defaults.allowed_origin),
+            allowed_origin: var("SB_ALLOWED_ORIGIN"),
             timeout_secs: var("SB_TIMEOUT_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(defaults.timeout_secs),
@@ -78,7 +79,6 @@ impl TargetOptions {
         let mut env = vec![
             ("SB_TENANT", self.tenant.clone()),
             ("SB_OTHER_TENANT", self.other_tenant.clone()),
-            ("SB_ALLOWED_ORIGIN", self.allowed_origin.clone()),
             ("SB_TIMEOUT_SECS", self.timeout_secs.to_string()),
             ("SB_SSE_IDLE_SECS", self.sse_idle_secs.to_string()),
         ];
@@ -87,6 +87,7 @@ impl TargetOptions {
             ("SB_JWT_SECRET", &self.jwt_secret),
             ("SB_TOKEN", &self.token),
             ("SB_OTHER_TENANT_TOKEN", &self.other_tenant_token),
+            ("SB_ALLOWED_ORIGIN", &self.allowed_origin),
         ];
         env.extend(
             optional

@@ -88,6 +88,17 @@ impl<'a> Ctx<'a> {
         self.op.tenancy.as_ref()?.header.as_deref()
     }
 
+    /// The origin the CORS checks call from: `--allowed-origin`, else the first of the spec's
+    /// `x-cors.allowedOrigins`.
+    pub fn allowed_origin(&self) -> Option<String> {
+        self.target.options().allowed_origin.clone().or_else(|| {
+            self.op
+                .cors
+                .as_ref()
+                .and_then(|c| c.allowed_origins.first().cloned())
+        })
+    }
+
     /// The operation's path parameters other than the tenant's.
     pub fn resource_params(&self) -> impl Iterator<Item = &sb_spec::Parameter> {
         self.op

@@ -1,6 +1,7 @@
 //! The spec model: loads OpenAPI 3.0 documents, resolves `$ref`s, exposes operations,
 //! translates schemas to JSON Schema and checks specs for what the toolchain cannot handle.
 
+mod cors;
 mod endpoint;
 mod error;
 mod lint;
@@ -11,6 +12,7 @@ mod schema;
 pub mod stream;
 mod tenancy;
 
+pub use cors::Cors;
 pub use endpoint::Endpoint;
 pub use error::SpecError;
 pub use lint::{Problem, lint, lint_str};

@@ -57,6 +57,8 @@ pub struct Operation {
     pub stream: Option<EventStream>,
     /// The spec's `x-tenant`, when it declares tenants.
     pub tenancy: Option<Tenancy>,
+    /// The spec's `x-cors`, when it declares the origins it serves.
+    pub cors: Option<crate::Cors>,
 }
 
 /// Where a parameter goes.
@@ -331,6 +333,7 @@ impl Spec {
         }
         let endpoints = self.endpoints_checked()?;
         let tenancy = self.tenancy()?;
+        let cors = self.cors()?;
         for endpoint in endpoints {
             // `endpoints_checked` has already rejected path items that are not mappings.
             let Some(item) = endpoint.path_item.as_object() else {
@@ -344,6 +347,7 @@ impl Spec {
                 endpoint.operation,
             )?;
             operation.tenancy = tenancy.clone();
+            operation.cors = cors.clone();
             operations.push(operation);
         }
         operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
@@ -431,6 +435,7 @@ impl Spec {
             slo,
             stream,
             tenancy: None,
+            cors: None,
         })
     }
 

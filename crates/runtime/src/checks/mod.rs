@@ -29,9 +29,19 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         AuthMissingClaims => auth::missing_claims(ctx).await,
         TenantOtherTenantToken => tenancy::other_tenant_token(ctx).await,
         TenantHeaderMismatch => tenancy::header_mismatch(ctx).await.into(),
-        CorsPreflightAllowed => cors::preflight_allowed(ctx).await.into(),
-        CorsPreflightDisallowed => cors::preflight_disallowed(ctx).await.into(),
-        CorsActualResponse => cors::actual_response(ctx).await.into(),
+        CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => {
+            let Some(origin) = ctx.allowed_origin() else {
+                return Verdict::skip(
+                    "no allowed origin: declare x-cors.allowedOrigins in the spec (openapi/EXTENSIONS.md) or pass --allowed-origin",
+                );
+            };
+            match check {
+                CorsPreflightAllowed => cors::preflight_allowed(ctx, &origin).await,
+                CorsPreflightDisallowed => cors::preflight_disallowed(ctx, &origin).await,
+                _ => cors::actual_response(ctx, &origin).await,
+            }
+            .into()
+        }
         ErrorInvalidJson | ErrorMissingRequired | ErrorWrongType | ErrorOutOfRange
         | ErrorBadEnum => errors::bad_input(ctx, check).await.into(),
         ErrorMissingHeader => errors::missing_header(ctx).await.into(),

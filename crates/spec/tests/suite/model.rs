@@ -525,3 +525,24 @@ x-items:
         "inline.yaml at /paths/~1a: $ref `#/x-items/nope` does not resolve; fix the reference or add the target"
     );
 }
+
+#[test]
+fn allowed_origins_come_from_x_cors() {
+    let op = real_spec("agents")
+        .operation("generateLogo")
+        .expect("generateLogo");
+    let cors = op.cors.as_ref().expect("x-cors");
+    assert_eq!(cors.allowed_origins, ["https://kimmyai.io"]);
+    let spec = inline_spec(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+x-cors: {allowedOrigins: ['https://*.example.com']}
+paths: {}
+"#,
+    );
+    assert_eq!(
+        spec.cors().unwrap_err().to_string(),
+        "inline.yaml at /x-cors/allowedOrigins/0: \"https://*.example.com\" is not an origin; write scheme://host[:port] with no path or wildcard"
+    );
+}
