@@ -148,7 +148,7 @@ async fn complete_event_catches_a_missing_terminal_event() {
     red(
         Fault::SseNoTerminal,
         streaming::complete_event,
-        "0 terminal events",
+        "without a terminal event",
     )
     .await;
 }

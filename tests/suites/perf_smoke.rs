@@ -3,7 +3,17 @@
 //! `cargo xtask perf`, not asserted here.
 
 use sb_runtime::Target;
-use sb_suites::perf::{self, PerfConfig, ReportMeta};
+use sb_suites::budget::Key;
+use sb_suites::perf::{self, PerfConfig, PerfResults, ReportMeta};
+
+/// The strictest `key` (a percentage) of `operations`' x-slo, as a share.
+fn share(results: &PerfResults, operations: &[&str], key: Key) -> f64 {
+    let pct = results
+        .budgets
+        .strictest(operations, key)
+        .unwrap_or_else(|e| panic!("{e}"));
+    pct as f64 / 100.0
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_smoke_measures_every_phase_and_reports_every_row() {
@@ -44,7 +54,12 @@ async fn perf_smoke_measures_every_phase_and_reports_every_row() {
 
     assert_eq!(results.concurrent.streams.len(), 3);
     assert!(
-        results.concurrent.success_rate() >= perf::CONCURRENT_SUCCESS,
+        results.concurrent.success_rate()
+            >= share(
+                &results,
+                &[perf::STREAM_OPERATION],
+                Key::ConcurrentSuccessPct
+            ),
         "{:?}",
         results.concurrent.streams
     );
@@ -59,7 +74,7 @@ async fn perf_smoke_measures_every_phase_and_reports_every_row() {
     let load = &results.load;
     assert_eq!(load.requests, 20);
     assert!(
-        load.error_rate() < perf::LOAD_ERROR_RATE,
+        load.error_rate() < share(&results, &perf::load::OPERATIONS, Key::ErrorPct),
         "{:?}",
         load.error_kinds
     );

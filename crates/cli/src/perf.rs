@@ -13,18 +13,19 @@ use sb_suites::perf::{self, PerfConfig, ReportMeta};
 pub struct Args {
     #[command(flatten)]
     pub target: TargetOptions,
-    /// Open-loop load rate, in requests per minute.
-    #[arg(long, default_value_t = 100)]
-    pub rate: u32,
+    /// Open-loop load rate, in requests per minute (default: the smallest `ratePerMinute` in
+    /// the x-slo of the load's operations).
+    #[arg(long)]
+    pub rate: Option<u32>,
     /// Open-loop load duration, in seconds.
     #[arg(long, default_value_t = 60)]
     pub duration: u64,
     /// Sequential requests per latency measurement.
     #[arg(long, default_value_t = 100)]
     pub samples: usize,
-    /// Generations started at once.
-    #[arg(long, default_value_t = 10)]
-    pub concurrency: usize,
+    /// Generations started at once (default: generatePage's x-slo `concurrentCalls`).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
     /// Where to write the report (default: tests/reports/performance_report.md).
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -34,13 +35,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.duration == 0 {
         bail!("--duration is 0 seconds; give the load test's length, e.g. --duration 60");
     }
-    if args.samples == 0 || args.concurrency == 0 {
+    if args.samples == 0 || args.concurrency == Some(0) {
         bail!("--samples and --concurrency must be at least 1");
     }
-    let mut config = PerfConfig::full();
+    let mut config = PerfConfig::full()
+        .map_err(|f| anyhow::anyhow!("cannot size the performance run: {}", f.reason))?;
     config.latency_samples = args.samples;
-    config.concurrent_generations = args.concurrency;
-    config.load.rate_per_min = args.rate;
+    if let Some(concurrency) = args.concurrency {
+        config.concurrent_generations = concurrency;
+    }
+    if let Some(rate) = args.rate {
+        config.load.rate_per_min = rate;
+    }
     config.load.duration = Duration::from_secs(args.duration);
     config
         .load

@@ -5,8 +5,14 @@
 //! Every check is an `async fn(&Target) -> Outcome`: the test binary `tests/suites` runs
 //! them against the shared target, its fault tests run them against a provider broken in
 //! the way each one catches, and `cargo xtask perf` runs the performance suite.
+//!
+//! Every contract fact they need (budgets, the stream's events and their meaning, paths,
+//! tenant headers, servers) is read from the specs through the model ([`contract`],
+//! [`budget`]), and every stream is read and judged by `sb_stream`.
 
 pub mod api;
+pub mod budget;
+pub mod contract;
 pub mod e2e;
 pub mod harness;
 pub mod perf;

@@ -1,52 +1,34 @@
 //! One page generation read as a stream: sent through the typed client (or raw, for a body
-//! the typed client refuses), its events decoded into the spec's event types, timed from
-//! the send, and never read past the idle and total limits.
+//! the typed client refuses), read by the one SSE reader (`sb_stream`), judged by the one
+//! stream rule set against generatePage's event stream as the spec declares it, each event
+//! also decoded into the spec's generated event types, and never read past the limits the
+//! operation's budget gives.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use sb_runtime::{Failure, Outcome};
-use sb_stream::{SseEvent, SseLimits, SseReader, SseRecording, StreamEnd};
+use sb_spec::{EventStream, media_essence};
+use sb_stream::{Judged, Rule, SseEvent, SseLimits, SseReader, SseRecording, StreamEnd, rules};
 use serde_json::Value;
 use sitebuilder_contract::generation::types as gt;
 
 use crate::api::{Api, describe, ensure};
+use crate::contract::{self, Page};
 
-/// Interim: being replaced by the model's x-stream semantics.
-pub const TERMINAL_TYPES: [&str; 2] = ["complete", "error"];
-fn kind_of(data: &str) -> Option<String> {
-    serde_json::from_str::<Value>(data)
-        .ok()?
-        .get("type")?
-        .as_str()
-        .map(String::from)
-}
-fn is_terminal(e: &SseEvent) -> bool {
-    kind_of(&e.data).is_some_and(|k| TERMINAL_TYPES.contains(&k.as_str()))
-}
+/// The response header in which generatePage names its generation before the stream ends.
+/// The name is the one generatePage's 200 response documents besides X-Request-Id
+/// (openapi/generation-api.yaml); it is read only while the spec documents it there, and
+/// it is optional: without it the id is only known at the success event.
+pub const GENERATION_ID_HEADER: &str = "X-Generation-Id";
 
-/// The response header in which generatePage names its generation before the stream ends
-/// (optional in the spec: without it the id is only known at `complete`).
-pub const GENERATION_ID_HEADER: &str = "x-generation-id";
+/// How long reading goes on after a terminal event that came before any progress event, to
+/// see whether anything (a violation) follows it: as long as `SseReader::record` waits after
+/// the terminal events it stops at.
+const AFTER_TERMINAL: Duration = Duration::from_millis(300);
 
-/// The event types the spec documents, in its order.
-pub const EVENT_TYPES: [&str; 4] = ["progress", "chunk", "complete", "error"];
-
-/// One event of a recorded stream.
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// When it was complete, measured from the request's send time.
-    pub at: Duration,
-    /// Its `data:` lines.
-    pub data: String,
-    /// Its JSON `type`, when the data is JSON with a string `type`.
-    pub kind: Option<String>,
-    /// The event decoded as the spec's type for its `type`, or why it does not decode.
-    pub typed: Result<gt::GenerationEvent, String>,
-}
-
-/// A generation's stream, read to its terminal event (or a limit).
+/// A generation's stream, read to its terminal event (or a limit) and judged.
 #[derive(Debug, Clone)]
 pub struct Recorded {
     /// The response status.
@@ -55,11 +37,13 @@ pub struct Recorded {
     pub content_type: Option<String>,
     /// When the request was sent.
     pub sent_at: Instant,
-    pub events: Vec<Event>,
-    /// Why reading stopped.
-    pub end: StreamEnd,
-    /// Lines that are not SSE fields.
-    pub stray_lines: Vec<String>,
+    /// The recording judged against generatePage's event stream: its events (timed from
+    /// the send, typed by the contract), how reading ended and the stray lines.
+    pub judged: Judged<'static>,
+    /// Each event decoded as the spec's generated type, in the order of `judged.events`, or
+    /// why it does not decode.
+    pub typed: Vec<Result<gt::GenerationEvent, String>>,
+    page: &'static Page,
 }
 
 /// A request for a new page from `prompt`, as the typed client sends it.
@@ -72,9 +56,24 @@ pub fn page_request(prompt: &str) -> Result<gt::GenerationRequest, Failure> {
     })
 }
 
-/// Limits for a stream with `total` as its budget and the target's idle limit.
-pub fn limits(api: &Api, total: Duration) -> SseLimits {
-    SseLimits::new(api.sse_idle(), total)
+/// Limits for reading a generation: generatePage's `lastChunkMs` in all, silent for at most
+/// the target's idle limit (the one rule, `sb_stream::rules::limits`).
+pub fn limits(api: &Api) -> Result<SseLimits, Failure> {
+    Ok(rules::limits(
+        &contract::page()?.operation.slo,
+        api.sse_idle(),
+    ))
+}
+
+/// Limits for a read of at most `total` (bounded as every budget-driven read is), silent
+/// for at most the target's idle limit.
+pub fn limits_within(api: &Api, total: Duration) -> SseLimits {
+    SseLimits::new(api.sse_idle(), total.min(rules::MAX_TOTAL))
+}
+
+/// A rule's verdict as a suite failure.
+pub fn rule<T>(verdict: Rule<T>) -> Result<T, Failure> {
+    verdict.map_err(Failure::new)
 }
 
 /// Sends `body` through the typed `generatePage` and records the stream.
@@ -88,10 +87,55 @@ pub async fn generate(
         .map(|(recorded, _)| recorded)
 }
 
-/// [`generate`], pausing once the first `progress` event has arrived to await `observe`
-/// with the generation id the response's `X-Generation-Id` header names (`None` without
-/// it), then recording the rest. The observation is `None` when the stream held no
-/// progress event.
+/// How the first part of a stream, up to its first progress event, ended.
+enum Head {
+    /// At the first progress event (`x-stream` `progress`).
+    Progress,
+    /// At a terminal event, before any progress event.
+    Terminal,
+    /// The server closed the stream before either.
+    Closed,
+    /// Reading failed (stall, deadline, connection, size).
+    Broken(StreamEnd),
+}
+
+/// Reads events until the first progress event, a terminal event, or the end.
+async fn read_head(
+    reader: &mut SseReader,
+    stream: &EventStream,
+    limits: SseLimits,
+) -> (Vec<SseEvent>, Head) {
+    let progress = stream
+        .semantics
+        .as_ref()
+        .and_then(|s| s.progress.as_ref())
+        .map(|p| p.event.as_str());
+    let mut head = Vec::new();
+    loop {
+        match reader.next_event(limits).await {
+            Ok(Some(event)) => {
+                let kind = serde_json::from_str::<Value>(&event.data)
+                    .ok()
+                    .and_then(|v| stream.type_of(&v).map(str::to_owned));
+                let terminal = rules::is_terminal(stream, &event);
+                head.push(event);
+                if kind.is_some() && kind.as_deref() == progress {
+                    return (head, Head::Progress);
+                }
+                if terminal {
+                    return (head, Head::Terminal);
+                }
+            }
+            Ok(None) => return (head, Head::Closed),
+            Err(end) => return (head, Head::Broken(end)),
+        }
+    }
+}
+
+/// [`generate`], pausing once the first progress event has arrived to await `observe` with
+/// the generation id the response's [`GENERATION_ID_HEADER`] names (`None` without it, or
+/// when the spec does not document it), then recording the rest. The observation is `None`
+/// when the stream held no progress event.
 pub async fn generate_observing<T, Fut>(
     api: &Api,
     body: &gt::GenerationRequest,
@@ -101,21 +145,23 @@ pub async fn generate_observing<T, Fut>(
 where
     Fut: Future<Output = T>,
 {
+    let page = contract::page()?;
     let tenant: gt::GeneratePageTenantId = api.tenant()?;
     let header: gt::GeneratePageXTenantId = api.tenant()?;
     let sent_at = Instant::now();
     let response = api
         .timed(
-            "generatePage",
+            contract::GENERATE_PAGE,
             api.generation.generate_page(&tenant, &header, body),
         )
         .await?
-        .map_err(|e| describe("generatePage", e))?;
+        .map_err(|e| describe(contract::GENERATE_PAGE, e))?;
     let status = response.status().as_u16();
     let content_type = media_type(response.headers());
-    let generation_id = response
-        .headers()
-        .get(GENERATION_ID_HEADER)
+    let generation_id = page
+        .documents_header(GENERATION_ID_HEADER)
+        .then(|| response.headers().get(GENERATION_ID_HEADER))
+        .flatten()
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let bytes = response
@@ -123,176 +169,177 @@ where
         .into_inner()
         .map(|item| item.map_err(|e| e.to_string()));
     let mut reader = SseReader::from_stream(Box::pin(bytes), sent_at);
-    let mut head = Vec::new();
-    let ended = loop {
-        match reader.next_event(limits).await {
-            Ok(Some(event)) => {
-                let kind = kind_of(&event.data);
-                head.push(event);
-                match kind.as_deref() {
-                    Some("progress") => break None,
-                    Some(k) if TERMINAL_TYPES.contains(&k) => break Some(StreamEnd::Terminal),
-                    _ => {}
-                }
-            }
-            Ok(None) => break Some(StreamEnd::Closed),
-            Err(end) => break Some(end),
+    let is_terminal = |e: &SseEvent| rules::is_terminal(&page.stream, e);
+    let (head, ended) = read_head(&mut reader, &page.stream, limits).await;
+    let (rest, observation) = match ended {
+        Head::Progress => {
+            let observation = observe(generation_id).await;
+            (reader.record(limits, is_terminal).await, Some(observation))
         }
+        Head::Terminal => {
+            let after = SseLimits {
+                idle: AFTER_TERMINAL.min(limits.idle),
+                ..limits
+            };
+            let mut rest = reader.record(after, |_| false).await;
+            rest.end = StreamEnd::Terminal;
+            (rest, None)
+        }
+        // Returns at once, with the stray lines the reader kept.
+        Head::Closed => (reader.record(limits, is_terminal).await, None),
+        Head::Broken(end) => (
+            SseRecording {
+                events: Vec::new(),
+                end,
+                stray_lines: Vec::new(),
+            },
+            None,
+        ),
     };
-    if let Some(end) = ended {
-        // No progress event before the stream ended: nothing to observe.
-        let rest = SseRecording {
-            events: Vec::new(),
-            end,
-            stray_lines: Vec::new(),
-        };
-        return Ok((assemble(head, rest, status, content_type, sent_at), None));
-    }
-    let observation = observe(generation_id).await;
-    let rest = reader.record(limits, is_terminal).await;
-    Ok((
-        assemble(head, rest, status, content_type, sent_at),
-        Some(observation),
-    ))
+    let recorded = Recorded::new(page, status, content_type, sent_at, head, rest);
+    Ok((recorded, observation))
 }
 
-/// Sends a raw JSON `body` to `generatePage` (for bodies the typed client cannot build,
-/// such as an empty prompt) and records the stream.
+/// Sends a raw JSON `body` to `generatePage` (for bodies the typed client cannot build, such
+/// as an empty prompt) on the path, tenant header and media type the spec gives, and records
+/// the stream.
 pub async fn generate_raw(api: &Api, body: &Value, limits: SseLimits) -> Result<Recorded, Failure> {
-    let url = format!("{}/sites/{}/generation", api.base_url(), api.tenant_name());
-    let sent_at = Instant::now();
-    let response = api
+    let page = contract::page()?;
+    let what = contract::GENERATE_PAGE;
+    let url = format!("{}{}", api.base_url(), page.path_for(api.tenant_name())?);
+    let method = reqwest::Method::from_bytes(page.operation.method.to_ascii_uppercase().as_bytes())
+        .map_err(|e| Failure::new(format!("{what}: method `{}`: {e}", page.operation.method)))?;
+    let mut request = api
         .http
-        .post(&url)
-        .header("X-Tenant-Id", api.tenant_name())
-        .header("Accept", "text/event-stream")
-        .json(body)
-        .send();
-    let response = tokio::time::timeout(api.call_timeout(), response)
+        .request(method, &url)
+        .header(reqwest::header::ACCEPT, page.stream.media_type.as_str())
+        .json(body);
+    if let Some(name) = page.tenant_header() {
+        request = request.header(name, api.tenant_name());
+    }
+    let sent_at = Instant::now();
+    let response = tokio::time::timeout(api.call_timeout(), request.send())
         .await
         .map_err(|_| {
             Failure::new(format!(
-                "generatePage: no response head within {} s",
+                "{what}: no response head within {} s",
                 api.call_timeout().as_secs()
             ))
         })?
-        .map_err(|e| Failure::new(format!("generatePage: request failed: {e}")))?;
+        .map_err(|e| Failure::new(format!("{what}: request failed: {e}")))?;
     let status = response.status().as_u16();
     let content_type = media_type(response.headers());
-    let reader = SseReader::from_stream(
-        Box::pin(
-            response
-                .bytes_stream()
-                .map(|i| i.map_err(|e| e.to_string())),
-        ),
-        sent_at,
-    );
-    Ok(record(reader, status, content_type, sent_at, limits).await)
-}
-
-async fn record(
-    reader: SseReader,
-    status: u16,
-    content_type: Option<String>,
-    sent_at: Instant,
-    limits: SseLimits,
-) -> Recorded {
-    let recording = reader.record(limits, is_terminal).await;
-    assemble(Vec::new(), recording, status, content_type, sent_at)
-}
-
-/// The events of `head` (read one by one) then of `rest`, decoded.
-fn assemble(
-    head: Vec<SseEvent>,
-    recording: SseRecording,
-    status: u16,
-    content_type: Option<String>,
-    sent_at: Instant,
-) -> Recorded {
-    let events = head
-        .into_iter()
-        .chain(recording.events)
-        .map(|e| Event {
-            at: e.at,
-            kind: kind_of(&e.data),
-            typed: decode(&e.data),
-            data: e.data,
-        })
-        .collect();
-    Recorded {
+    let recording = SseReader::new(response, sent_at)
+        .record(limits, |e| rules::is_terminal(&page.stream, e))
+        .await;
+    Ok(Recorded::new(
+        page,
         status,
         content_type,
         sent_at,
-        events,
-        end: recording.end,
-        stray_lines: recording.stray_lines,
-    }
+        Vec::new(),
+        recording,
+    ))
 }
 
 fn media_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
     headers
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
+        .map(media_essence)
 }
 
-/// Decodes one event's data as the spec's event type named by its `type`.
-pub fn decode(data: &str) -> Result<gt::GenerationEvent, String> {
+/// Decodes one event's data as the spec's generated type for its type (the property
+/// `stream` names). Each generated event type carries its own one-value type tag, and the
+/// tag picks the type, so no event name is written here.
+pub fn decode(stream: &EventStream, data: &str) -> Result<gt::GenerationEvent, String> {
     let value: Value =
         serde_json::from_str(data).map_err(|e| format!("data is not JSON ({e}): {data}"))?;
-    let kind = value
-        .get("type")
-        .and_then(Value::as_str)
-        .ok_or_else(|| format!("no string `type` field: {data}"))?
+    let kind = stream
+        .type_of(&value)
+        .ok_or_else(|| format!("no string `{}` field: {data}", stream.property))?
         .to_string();
-    let typed = match kind.as_str() {
-        "progress" => serde_json::from_value::<gt::ProgressEvent>(value).map(Into::into),
-        "chunk" => serde_json::from_value::<gt::ChunkEvent>(value).map(Into::into),
-        "complete" => serde_json::from_value::<gt::CompleteEvent>(value).map(Into::into),
-        "error" => serde_json::from_value::<gt::ErrorEvent>(value).map(Into::into),
-        other => {
-            return Err(format!(
-                "type `{other}` is not one of {}: {data}",
-                EVENT_TYPES.join(", ")
-            ));
-        }
-    };
+    let tag = Value::String(kind.clone());
+    macro_rules! by_tag {
+        ($($tag:ty => $event:ty),+ $(,)?) => {
+            $(
+                if serde_json::from_value::<$tag>(tag.clone()).is_ok() {
+                    serde_json::from_value::<$event>(value).map(gt::GenerationEvent::from)
+                } else
+            )+ if stream.events.contains_key(&kind) {
+                return Err(format!(
+                    "the spec documents `{kind}` events, but the generated types have none: {data}"
+                ));
+            } else {
+                return Err(format!(
+                    "{} `{kind}` is not one of {}: {data}",
+                    stream.property,
+                    stream.events.keys().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+        };
+    }
+    let typed = by_tag!(
+        gt::ProgressEventType => gt::ProgressEvent,
+        gt::ChunkEventType => gt::ChunkEvent,
+        gt::CompleteEventType => gt::CompleteEvent,
+        gt::ErrorEventType => gt::ErrorEvent,
+    );
     typed.map_err(|e| format!("does not decode as a `{kind}` event ({e}): {data}"))
 }
 
 impl Recorded {
-    /// Fails unless the stream ended by the server closing it or at a terminal event.
-    pub fn ended_cleanly(&self) -> Outcome {
-        let events = self.events.len();
-        match &self.end {
-            StreamEnd::Closed | StreamEnd::Terminal => Ok(()),
-            StreamEnd::Stalled { after } => Err(Failure::new(format!(
-                "the stream stalled: nothing arrived for a while after {:.1} s and {events} events",
-                after.as_secs_f64()
-            ))),
-            StreamEnd::Deadline { after } => Err(Failure::new(format!(
-                "the stream did not finish within its budget ({:.1} s, {events} events)",
-                after.as_secs_f64()
-            ))),
-            StreamEnd::TooLarge { bytes } => {
-                Err(Failure::new(format!("the stream exceeded {bytes} bytes")))
-            }
-            StreamEnd::Error(e) => Err(Failure::new(format!(
-                "the stream broke after {events} events: {e}"
-            ))),
+    /// The events of `head` (read one by one) then of `rest`, judged and decoded.
+    fn new(
+        page: &'static Page,
+        status: u16,
+        content_type: Option<String>,
+        sent_at: Instant,
+        mut head: Vec<SseEvent>,
+        rest: SseRecording,
+    ) -> Recorded {
+        head.extend(rest.events);
+        let recording = SseRecording {
+            events: head,
+            end: rest.end,
+            stray_lines: rest.stray_lines,
+        };
+        let judged = Judged::new(&page.stream, recording);
+        let typed = judged
+            .events
+            .iter()
+            .map(|e| decode(&page.stream, &e.data))
+            .collect();
+        Recorded {
+            status,
+            content_type,
+            sent_at,
+            judged,
+            typed,
+            page,
         }
     }
 
-    /// Fails unless every event decodes as the spec's type for its `type`.
+    /// The events, as the contract reads them.
+    pub fn events(&self) -> &[sb_stream::Event] {
+        &self.judged.events
+    }
+
+    /// The operation and stream this recording is judged against.
+    pub fn page(&self) -> &'static Page {
+        self.page
+    }
+
+    /// Fails unless the stream ended cleanly (the rule `ended`: no stall, deadline or broken
+    /// connection, and a terminal event when the contract names them).
+    pub fn ended_cleanly(&self) -> Outcome {
+        rule(self.judged.ended())
+    }
+
+    /// Fails unless every event decodes as the spec's generated type for its type.
     pub fn all_typed(&self) -> Outcome {
-        for (index, event) in self.events.iter().enumerate() {
-            if let Err(e) = &event.typed {
+        for (index, typed) in self.typed.iter().enumerate() {
+            if let Err(e) = typed {
                 return Err(Failure::new(format!("event {index}: {e}")));
             }
         }
@@ -301,103 +348,73 @@ impl Recorded {
 
     /// The typed events, skipping those that do not decode.
     pub fn typed(&self) -> impl Iterator<Item = &gt::GenerationEvent> {
-        self.events.iter().filter_map(|e| e.typed.as_ref().ok())
+        self.typed.iter().filter_map(|e| e.as_ref().ok())
     }
 
-    /// The progress values, in order.
-    pub fn progress(&self) -> Vec<i64> {
-        self.typed()
-            .filter_map(|e| match e {
-                gt::GenerationEvent::ProgressEvent(p) => Some(p.progress),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// The chunks' contents, in order.
+    /// The content pieces, in order (`x-stream` `content`).
     pub fn chunks(&self) -> Vec<&str> {
-        self.typed()
-            .filter_map(|e| match e {
-                gt::GenerationEvent::ChunkEvent(c) => Some(c.content.as_str()),
-                _ => None,
-            })
-            .collect()
+        self.judged.content()
     }
 
-    /// The page: the chunks joined.
+    /// The page: the content pieces joined.
     pub fn html(&self) -> String {
         self.chunks().concat()
     }
 
-    /// Indexes of the terminal events (by their `type`, typed or not).
-    pub fn terminals(&self) -> Vec<usize> {
-        self.events
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                e.kind
-                    .as_deref()
-                    .is_some_and(|k| TERMINAL_TYPES.contains(&k))
-            })
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// The `complete` event, when the stream has one that decodes.
-    pub fn complete(&self) -> Option<&gt::CompleteEvent> {
-        self.typed().find_map(|e| match e {
-            gt::GenerationEvent::CompleteEvent(c) => Some(c),
-            _ => None,
-        })
-    }
-
-    /// The `complete` event, or a failure saying how the stream ended instead.
+    /// The success event, decoded, once the rules hold: a clean end, exactly one terminal
+    /// event, last, the contract's success event, after content. Otherwise a failure saying
+    /// which rule broke.
     pub fn expect_complete(&self) -> Result<&gt::CompleteEvent, Failure> {
         self.ended_cleanly()?;
-        if let Some(complete) = self.complete() {
-            return Ok(complete);
+        rule(self.judged.succeeded())?;
+        let index = rule(self.judged.terminal())?;
+        match &self.typed[index] {
+            Ok(gt::GenerationEvent::CompleteEvent(complete)) => Ok(complete),
+            Ok(other) => Err(Failure::new(format!(
+                "the success event decoded as another event type: {other:?}"
+            ))),
+            Err(e) => Err(Failure::new(format!("the success event {e}"))),
         }
-        let last = self
-            .events
-            .last()
-            .map_or_else(|| "no event".to_string(), |e| e.data.clone());
-        Err(Failure::new(format!(
-            "the stream ended without a valid `complete` event after {} events; last: {last}",
-            self.events.len()
-        )))
     }
 
-    /// Time to the first `chunk`, from the send.
-    pub fn ttft(&self) -> Option<Duration> {
-        self.events
-            .iter()
-            .find(|e| e.kind.as_deref() == Some("chunk"))
-            .map(|e| e.at)
+    /// The success event, when the stream succeeded.
+    pub fn complete(&self) -> Option<&gt::CompleteEvent> {
+        self.expect_complete().ok()
     }
 
-    /// Time to the terminal event, from the send.
-    pub fn ttlt(&self) -> Option<Duration> {
-        self.terminals().first().map(|&i| self.events[i].at)
-    }
-
-    /// When the `complete` event arrived.
+    /// When the success event arrived, when the stream succeeded.
     pub fn completed_at(&self) -> Option<Instant> {
-        self.events
-            .iter()
-            .find(|e| e.kind.as_deref() == Some("complete"))
-            .map(|e| self.sent_at + e.at)
+        self.complete()?;
+        self.judged.timings().last.map(|at| self.sent_at + at)
     }
 
-    /// Fails unless the response is a 200 `text/event-stream`.
+    /// Time to the first content event, from the send (the rule `timings`).
+    pub fn ttft(&self) -> Option<Duration> {
+        self.judged.timings().first_content
+    }
+
+    /// Time to the terminal event, from the send, when the stream ended cleanly.
+    pub fn ttlt(&self) -> Option<Duration> {
+        self.judged.ended().ok()?;
+        self.judged.timings().last
+    }
+
+    /// Fails unless the response is the success response, as the stream's media type.
     pub fn is_event_stream(&self) -> Outcome {
-        ensure(self.status == 200, || {
-            format!("generatePage answered {}, expected 200", self.status)
+        ensure(self.page.is_success_status(self.status), || {
+            format!(
+                "{} answered {}, expected {}",
+                contract::GENERATE_PAGE,
+                self.status,
+                self.page.success_status()
+            )
         })?;
+        let expected = media_essence(&self.page.stream.media_type);
         ensure(
-            self.content_type.as_deref() == Some("text/event-stream"),
+            self.content_type.as_deref() == Some(expected.as_str()),
             || {
                 format!(
-                    "Content-Type is `{}`, expected text/event-stream",
+                    "Content-Type is `{}`, expected {expected}",
                     self.content_type.as_deref().unwrap_or("")
                 )
             },
@@ -409,23 +426,37 @@ impl Recorded {
 mod tests {
     use super::*;
 
+    fn stream() -> &'static EventStream {
+        &contract::page().expect("generatePage loads").stream
+    }
+
     #[test]
     fn decodes_each_documented_type_and_names_the_rest() {
-        let progress = decode(r#"{"type":"progress","progress":0,"stage":"queued","message":""}"#);
+        let stream = stream();
+        let progress = decode(
+            stream,
+            r#"{"type":"progress","progress":0,"stage":"queued","message":""}"#,
+        );
         assert!(matches!(
             progress,
             Ok(gt::GenerationEvent::ProgressEvent(_))
         ));
-        let chunk = decode(r#"{"type":"chunk","content":"<html>"}"#);
+        let chunk = decode(stream, r#"{"type":"chunk","content":"<html>"}"#);
         assert!(matches!(chunk, Ok(gt::GenerationEvent::ChunkEvent(_))));
-        let error = decode(r#"{"type":"error","code":"X","message":"y"}"#);
+        let error = decode(stream, r#"{"type":"error","code":"X","message":"y"}"#);
         assert!(matches!(error, Ok(gt::GenerationEvent::ErrorEvent(_))));
-        let unknown = decode(r#"{"type":"thinking"}"#).unwrap_err();
-        assert!(unknown.contains("type `thinking`"), "{unknown}");
-        let broken = decode(r#"{"type":"chunk","content":"#).unwrap_err();
+        let unknown = decode(stream, r#"{"type":"thinking"}"#).unwrap_err();
+        assert!(
+            unknown.contains("type `thinking` is not one of chunk, complete, error, progress"),
+            "{unknown}"
+        );
+        let broken = decode(stream, r#"{"type":"chunk","content":"#).unwrap_err();
         assert!(broken.contains("not JSON"), "{broken}");
-        let missing = decode(r#"{"type":"complete","siteId":"s","versionId":"v","brandScore":1}"#)
-            .unwrap_err();
+        let missing = decode(
+            stream,
+            r#"{"type":"complete","siteId":"s","versionId":"v","brandScore":1}"#,
+        )
+        .unwrap_err();
         assert!(missing.contains("generationId"), "{missing}");
     }
 
@@ -434,5 +465,79 @@ mod tests {
         // Why the error-event check sends its body raw.
         assert!(page_request("").is_err());
         assert!(page_request("Create a landing page").is_ok());
+    }
+
+    fn recorded(events: &[(u64, &str)], end: StreamEnd) -> Recorded {
+        let page = contract::page().expect("generatePage loads");
+        let recording = SseRecording {
+            events: events
+                .iter()
+                .map(|(ms, data)| SseEvent {
+                    event: None,
+                    data: (*data).to_string(),
+                    at: Duration::from_millis(*ms),
+                })
+                .collect(),
+            end,
+            stray_lines: Vec::new(),
+        };
+        Recorded::new(
+            page,
+            200,
+            Some("text/event-stream".into()),
+            Instant::now(),
+            Vec::new(),
+            recording,
+        )
+    }
+
+    #[test]
+    fn a_recording_is_judged_by_the_rules_and_the_generated_types() {
+        let ok = recorded(
+            &[
+                (
+                    5,
+                    r#"{"type":"progress","progress":0,"stage":"queued","message":""}"#,
+                ),
+                (150, r#"{"type":"chunk","content":"<html>"}"#),
+                (160, r#"{"type":"chunk","content":"</html>"}"#),
+                (
+                    900,
+                    r#"{"type":"complete","generationId":"g","siteId":"g","versionId":"v1","brandScore":8.5}"#,
+                ),
+            ],
+            StreamEnd::Terminal,
+        );
+        ok.is_event_stream().expect("200 text/event-stream");
+        ok.all_typed().expect("every event decodes");
+        assert_eq!(ok.html(), "<html></html>");
+        assert_eq!(ok.expect_complete().map(|c| c.brand_score).ok(), Some(8.5));
+        assert_eq!(ok.ttft(), Some(Duration::from_millis(150)));
+        assert_eq!(ok.ttlt(), Some(Duration::from_millis(900)));
+
+        let unfinished = recorded(
+            &[(150, r#"{"type":"chunk","content":"<html>"}"#)],
+            StreamEnd::Closed,
+        );
+        let reason = unfinished.expect_complete().unwrap_err().reason;
+        assert!(reason.contains("without a terminal event"), "{reason}");
+        assert_eq!(unfinished.ttlt(), None);
+
+        let missing = recorded(
+            &[
+                (150, r#"{"type":"chunk","content":"<html>"}"#),
+                (
+                    900,
+                    r#"{"type":"complete","siteId":"g","versionId":"v1","brandScore":8.5}"#,
+                ),
+            ],
+            StreamEnd::Terminal,
+        );
+        let reason = missing.expect_complete().unwrap_err().reason;
+        assert!(
+            reason.starts_with("the success event does not decode as a `complete` event")
+                && reason.contains("generationId"),
+            "{reason}"
+        );
     }
 }

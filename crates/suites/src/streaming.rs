@@ -2,25 +2,16 @@
 //! progress, chunk delivery, the `complete` event, the `error` event for an empty prompt,
 //! and time to first / last token. Each check runs its own generation.
 
-use std::time::Duration;
-
-use sb_runtime::{Ctx, Failure, Op, Outcome, SpecSource, Target};
+use sb_runtime::{Ctx, Failure, Outcome, Target};
+use sb_spec::Slo;
 use serde_json::json;
 use sitebuilder_contract::generation::types as gt;
+use sitebuilder_contract::specs;
 
 use crate::api::{Api, ensure, typed};
-use crate::stream::{self, Recorded};
-
-/// `openapi/generation-api.yaml`, compiled in for schema validation of the events.
-pub const GENERATION_SPEC: SpecSource = SpecSource {
-    file: "openapi/generation-api.yaml",
-    text: include_str!("../../../openapi/generation-api.yaml"),
-};
-
-/// Time to first token budget (seed: TTFT < 2 s; spec: `firstChunkMs`).
-pub const TTFT_BUDGET: Duration = Duration::from_secs(2);
-/// Time to last token budget (seed: TTLT < 60 s; spec: `lastChunkMs`).
-pub const TTLT_BUDGET: Duration = Duration::from_secs(60);
+use crate::budget::Key;
+use crate::contract;
+use crate::stream::{self, Recorded, rule};
 
 const SIMPLE_PROMPT: &str = "Create a simple landing page";
 const COMPREHENSIVE_PROMPT: &str =
@@ -28,52 +19,51 @@ const COMPREHENSIVE_PROMPT: &str =
 
 async fn generate(target: &Target, prompt: &str) -> Result<(Api, Recorded), Failure> {
     let api = Api::new(target)?;
-    let limits = stream::limits(&api, TTLT_BUDGET);
+    let limits = stream::limits(&api)?;
     let recorded = stream::generate(&api, &stream::page_request(prompt)?, limits).await?;
     Ok((api, recorded))
 }
 
-/// SSE format: a 200 `text/event-stream` whose every line is an SSE field and every event
-/// a `data:` line of JSON with a documented `type`, valid against the spec's event schema.
+/// The rule `format` on `recorded`, each event validated against the spec's event schema.
+/// An event of an undocumented type is not validated here: the rule itself names its type.
+fn format(target: &Target, recorded: &Recorded) -> Outcome {
+    let ctx = Ctx::new(
+        target,
+        &contract::op(specs::GENERATION, contract::GENERATE_PAGE),
+    )?;
+    let stream = recorded.judged.contract;
+    rule(recorded.judged.format(&|schema, value, what| {
+        let documented = !stream.names_types()
+            || stream
+                .type_of(value)
+                .is_some_and(|kind| stream.events.contains_key(kind));
+        if !documented {
+            return Ok(());
+        }
+        ctx.validate(schema, value, what).map_err(|f| f.reason)
+    }))
+}
+
+/// SSE format: the success response as the stream's media type, every line an SSE field and
+/// every event JSON of a documented type, valid against the spec's event schema (the rule
+/// `format`), decoding as the spec's generated type, and a clean end (the rule `ended`).
 pub async fn sse_format(target: &Target) -> Outcome {
     let (_, recorded) = generate(target, SIMPLE_PROMPT).await?;
     recorded.is_event_stream()?;
-    if let Some(line) = recorded.stray_lines.first() {
-        return Err(Failure::new(format!(
-            "a line that is not an SSE field: `{line}`"
-        )));
-    }
-    ensure(!recorded.events.is_empty(), || {
-        "the stream holds no event".into()
-    })?;
+    format(target, &recorded)?;
     recorded.all_typed()?;
-    let ctx = Ctx::new(
-        target,
-        &Op {
-            spec: GENERATION_SPEC,
-            id: "generatePage",
-        },
-    )?;
-    let schema = ctx
-        .op
-        .sse_event_schema()
-        .ok_or_else(|| Failure::new("generatePage documents no event schema"))?
-        .clone();
-    for (index, event) in recorded.events.iter().enumerate() {
-        let value: serde_json::Value = serde_json::from_str(&event.data)
-            .map_err(|e| Failure::new(format!("event {index}: data is not JSON ({e})")))?;
-        ctx.validate(&schema, &value, &format!("event {index}"))?;
-    }
     recorded.ended_cleanly()
 }
 
-/// Progress events: at least one, the first event of the stream, starting at 0, never
-/// decreasing, within 0..=100. When the response names its generation (`X-Generation-Id`,
-/// optional in the spec), getGeneration read right after the first progress event decodes
-/// as the spec's `Generation` with status PENDING or IN_PROGRESS (see [`state_mid_stream`]).
+/// Progress events (the rule `progress`: at least one, the first at the spec's `start`,
+/// never decreasing), the first event of the stream, every event valid against its schema
+/// (so progress stays within the schema's range). When the response names its generation
+/// (`X-Generation-Id`, optional in the spec), getGeneration read right after the first
+/// progress event decodes as the spec's `Generation` with status PENDING or IN_PROGRESS
+/// (see [`state_mid_stream`]).
 pub async fn progress_events(target: &Target) -> Outcome {
     let api = Api::new(target)?;
-    let limits = stream::limits(&api, TTLT_BUDGET);
+    let limits = stream::limits(&api)?;
     let api = &api;
     let (recorded, mid) = stream::generate_observing(
         api,
@@ -88,37 +78,28 @@ pub async fn progress_events(target: &Target) -> Outcome {
     )
     .await?;
     recorded.ended_cleanly()?;
+    format(target, &recorded)?;
     recorded.all_typed()?;
-    let values = recorded.progress();
-    ensure(!values.is_empty(), || {
-        "no progress event was received".into()
-    })?;
-    ensure(
-        recorded.events[0].kind.as_deref() == Some("progress"),
-        || {
-            format!(
-                "the first event is not a progress event: {}",
-                recorded.events[0].data
-            )
-        },
-    )?;
-    ensure(values[0] == 0, || {
-        format!("the first progress is {}, not 0", values[0])
-    })?;
-    for pair in values.windows(2) {
-        ensure(pair[1] >= pair[0], || {
-            format!(
-                "progress decreased from {} to {} ({values:?})",
-                pair[0], pair[1]
-            )
-        })?;
-    }
-    ensure(values.iter().all(|v| (0..=100).contains(v)), || {
-        format!("progress outside 0..=100: {values:?}")
+    rule(recorded.judged.progress())?;
+    let semantics = recorded.page().semantics()?;
+    let progress = semantics
+        .progress
+        .as_ref()
+        .map(|p| p.event.as_str())
+        .unwrap_or_default();
+    let first = recorded
+        .events()
+        .first()
+        .ok_or_else(|| Failure::new("the stream holds no event"))?;
+    ensure(first.kind.as_deref() == Some(progress), || {
+        format!(
+            "the first event is not a `{progress}` event: {}",
+            first.data
+        )
     })?;
     match mid.flatten() {
         Some((id, read)) => state_mid_stream(&recorded, &id, read),
-        // The spec names the generation only in `complete`: nothing to read mid-stream.
+        // The spec names the generation only in the success event: nothing to read mid-stream.
         None => Ok(()),
     }
 }
@@ -174,25 +155,20 @@ fn state_mid_stream(
     })
 }
 
-/// Chunk delivery: non-empty chunks arrive before the terminal event, join into an HTML
-/// document, and that document is what the generation's state holds.
+/// Chunk delivery: the rules `ended` and `succeeded` (one terminal event, last, the success
+/// event, after content, so no content comes after the end), non-empty content pieces that
+/// join into an HTML document, and that document is what the generation's state holds.
 pub async fn chunk_delivery(target: &Target) -> Outcome {
     let (api, recorded) = generate(target, SIMPLE_PROMPT).await?;
     recorded.ended_cleanly()?;
     recorded.all_typed()?;
+    let complete = recorded.expect_complete()?;
     let chunks = recorded.chunks();
-    ensure(!chunks.is_empty(), || "no chunk event was received".into())?;
-    ensure(chunks.iter().all(|c| !c.is_empty()), || {
-        "a chunk has empty content".into()
+    ensure(!chunks.is_empty(), || {
+        "no content event was received".into()
     })?;
-    let last_chunk = recorded
-        .events
-        .iter()
-        .rposition(|e| e.kind.as_deref() == Some("chunk"))
-        .unwrap_or(0);
-    let terminal = recorded.terminals().first().copied().unwrap_or(usize::MAX);
-    ensure(last_chunk < terminal, || {
-        format!("a chunk (event {last_chunk}) arrived after the terminal event {terminal}")
+    ensure(chunks.iter().all(|c| !c.is_empty()), || {
+        "a content event has empty content".into()
     })?;
     let html = recorded.html();
     let lower = html.to_ascii_lowercase();
@@ -200,13 +176,12 @@ pub async fn chunk_delivery(target: &Target) -> Outcome {
         lower.contains("<html") && lower.trim_end().ends_with("</html>"),
         || {
             format!(
-                "the {} chunks do not join into an HTML document: {}",
+                "the {} content events do not join into an HTML document: {}",
                 chunks.len(),
                 sb_runtime::request::preview(html.as_bytes())
             )
         },
     )?;
-    let complete = recorded.expect_complete()?;
     let saved = api
         .call(
             "getGeneration",
@@ -220,7 +195,7 @@ pub async fn chunk_delivery(target: &Target) -> Outcome {
         .into_inner();
     ensure(saved.html.as_deref() == Some(html.as_str()), || {
         format!(
-            "getGeneration's html ({} bytes) differs from the {} streamed chunks ({} bytes)",
+            "getGeneration's html ({} bytes) differs from the {} streamed content events ({} bytes)",
             saved.html.as_deref().map_or(0, str::len),
             chunks.len(),
             html.len()
@@ -228,39 +203,12 @@ pub async fn chunk_delivery(target: &Target) -> Outcome {
     })
 }
 
-/// The `complete` event: exactly one terminal event, last, a `complete` after at least one
-/// chunk, with `generationId`, `siteId` (the generation id, for a new site), `versionId`
-/// and `brandScore` within 0..=10.
+/// The success event: the rules `ended` and `succeeded` (exactly one terminal event, last,
+/// the spec's success event, after content), decoding as the spec's `CompleteEvent` with
+/// `siteId` the generation id (for a new site) and `brandScore` within 0..=10.
 pub async fn complete_event(target: &Target) -> Outcome {
     let (_, recorded) = generate(target, SIMPLE_PROMPT).await?;
-    recorded.ended_cleanly()?;
-    let terminals = recorded.terminals();
-    ensure(terminals.len() == 1, || {
-        format!("{} terminal events, expected exactly one", terminals.len())
-    })?;
-    ensure(terminals[0] + 1 == recorded.events.len(), || {
-        format!(
-            "the terminal event is event {} of {}, not the last",
-            terminals[0] + 1,
-            recorded.events.len()
-        )
-    })?;
-    let last = &recorded.events[terminals[0]];
-    ensure(last.kind.as_deref() == Some("complete"), || {
-        format!("a valid request ended with: {}", last.data)
-    })?;
-    let complete: &gt::CompleteEvent = match &last.typed {
-        Ok(gt::GenerationEvent::CompleteEvent(c)) => c,
-        Ok(other) => {
-            return Err(Failure::new(format!(
-                "the complete event decoded as {other:?}"
-            )));
-        }
-        Err(e) => return Err(Failure::new(format!("the complete event {e}"))),
-    };
-    ensure(!recorded.chunks().is_empty(), || {
-        "no chunk before complete".into()
-    })?;
+    let complete = recorded.expect_complete()?;
     let score = complete.brand_score;
     ensure(score.is_finite() && (0.0..=10.0).contains(&score), || {
         format!("the complete event's brandScore {score} is outside 0..=10")
@@ -273,67 +221,58 @@ pub async fn complete_event(target: &Target) -> Outcome {
     })
 }
 
-/// The `error` event: an empty prompt (sent raw: the typed client refuses it) is answered
-/// 200 with a stream holding a single `error` event with `code` and `message`.
+/// The error event: an empty prompt (sent raw: the typed client refuses it) is answered with
+/// the success response, a stream holding a single error event (the rule `single_error`)
+/// that decodes as the spec's `ErrorEvent` with a `code` and a `message`.
 pub async fn error_event(target: &Target) -> Outcome {
     let api = Api::new(target)?;
-    let limits = stream::limits(&api, TTLT_BUDGET);
+    let limits = stream::limits(&api)?;
     let recorded = stream::generate_raw(&api, &json!({ "prompt": "" }), limits).await?;
     recorded.is_event_stream()?;
     recorded.ended_cleanly()?;
-    let kinds: Vec<&str> = recorded
-        .events
-        .iter()
-        .map(|e| e.kind.as_deref().unwrap_or("?"))
-        .collect();
-    ensure(kinds == ["error"], || {
-        format!("an empty prompt streamed {kinds:?}, expected a single `error` event")
-    })?;
-    match &recorded.events[0].typed {
+    rule(recorded.judged.single_error())?;
+    match &recorded.typed[0] {
         Ok(gt::GenerationEvent::ErrorEvent(e)) => {
             ensure(!e.code.is_empty() && !e.message.is_empty(), || {
                 "the error event has an empty code or message".into()
             })
         }
         Ok(other) => Err(Failure::new(format!(
-            "the error event decoded as {other:?}"
+            "the error event decoded as another event type: {other:?}"
         ))),
         Err(e) => Err(Failure::new(format!("the error event {e}"))),
     }
 }
 
-/// Time to first token: the first `chunk` arrives within 2 s of the send.
+/// Time to first token: the first content event arrives within generatePage's
+/// `firstChunkMs` (the rule `within_budget`).
 pub async fn time_to_first_token(target: &Target) -> Outcome {
     let (_, recorded) = generate(target, "Create a landing page").await?;
-    let ttft = recorded.ttft().ok_or_else(|| {
-        Failure::new(match recorded.ended_cleanly() {
-            Err(e) => format!("no chunk arrived: {e}"),
-            Ok(()) => "the stream ended without a chunk".to_string(),
+    let budget = Slo {
+        first_chunk_ms: Some(recorded.page().budget(Key::FirstChunkMs)?),
+        ..Slo::default()
+    };
+    rule(recorded.judged.within_budget(&budget))
+        .map(drop)
+        .map_err(|f| {
+            Failure::new(match recorded.judged.ended() {
+                Err(end) => format!("time to first token: {} ({end})", f.reason),
+                Ok(()) => format!("time to first token: {}", f.reason),
+            })
         })
-    })?;
-    ensure(ttft < TTFT_BUDGET, || {
-        format!(
-            "time to first token {:.3} s exceeds {} s",
-            ttft.as_secs_f64(),
-            TTFT_BUDGET.as_secs()
-        )
-    })
 }
 
-/// Time to last token: the terminal event arrives within 60 s of the send (the read stops
-/// at the budget, so a stalled stream fails within it).
+/// Time to last token: the stream succeeds and its terminal event arrives within
+/// generatePage's `lastChunkMs` (the rule `within_budget`; the read stops at that budget,
+/// so a stalled stream fails within it).
 pub async fn time_to_last_token(target: &Target) -> Outcome {
     let (_, recorded) = generate(target, COMPREHENSIVE_PROMPT).await?;
-    recorded.ended_cleanly()?;
     recorded.expect_complete()?;
-    let ttlt = recorded
-        .ttlt()
-        .ok_or_else(|| Failure::new("the stream has no terminal event"))?;
-    ensure(ttlt < TTLT_BUDGET, || {
-        format!(
-            "time to last token {:.3} s exceeds {} s",
-            ttlt.as_secs_f64(),
-            TTLT_BUDGET.as_secs()
-        )
-    })
+    let budget = Slo {
+        last_chunk_ms: Some(recorded.page().budget(Key::LastChunkMs)?),
+        ..Slo::default()
+    };
+    rule(recorded.judged.within_budget(&budget))
+        .map(drop)
+        .map_err(|f| Failure::new(format!("time to last token: {}", f.reason)))
 }

@@ -22,7 +22,7 @@ pub const OPERATIONS: [&str; 2] = ["listTemplates", "validateSite"];
 /// Shape of the load.
 #[derive(Debug, Clone)]
 pub struct LoadConfig {
-    /// Requests per minute (seed: 100).
+    /// Requests per minute (`cargo xtask perf`: the operations' `ratePerMinute`).
     pub rate_per_min: u32,
     /// How long requests are sent (seed: 60 s).
     pub duration: Duration,
@@ -32,18 +32,18 @@ pub struct LoadConfig {
     pub site: String,
 }
 
-impl Default for LoadConfig {
-    fn default() -> Self {
+impl LoadConfig {
+    /// A load of `rate_per_min` requests a minute for the seed's 60 s, each answered within
+    /// 5 s, validating the seed's site.
+    pub fn at(rate_per_min: u32) -> LoadConfig {
         LoadConfig {
-            rate_per_min: 100,
+            rate_per_min,
             duration: Duration::from_secs(60),
             request_timeout: Duration::from_secs(5),
             site: "test-site".to_string(),
         }
     }
-}
 
-impl LoadConfig {
     /// Fails on a rate or duration that sends nothing.
     pub fn validate(&self) -> Result<(), Failure> {
         if self.rate_per_min == 0 {
@@ -295,28 +295,23 @@ mod tests {
 
     #[test]
     fn the_schedule_follows_the_rate() {
-        let config = LoadConfig::default();
+        let config = LoadConfig::at(100);
         assert_eq!(config.planned(), 100);
         assert_eq!(config.interval(), Duration::from_millis(600));
         let smoke = LoadConfig {
-            rate_per_min: 240,
             duration: Duration::from_secs(5),
-            ..LoadConfig::default()
+            ..LoadConfig::at(240)
         };
         assert_eq!(smoke.planned(), 20);
     }
 
     #[test]
     fn a_load_that_sends_nothing_is_refused() {
-        let zero = LoadConfig {
-            rate_per_min: 0,
-            ..LoadConfig::default()
-        };
+        let zero = LoadConfig::at(0);
         assert!(zero.validate().unwrap_err().reason.contains("--rate"));
         let short = LoadConfig {
-            rate_per_min: 1,
             duration: Duration::from_secs(10),
-            ..LoadConfig::default()
+            ..LoadConfig::at(1)
         };
         assert!(
             short
@@ -341,7 +336,7 @@ mod tests {
                 error: Some("timeout after 5 s".into()),
             },
         ];
-        let config = LoadConfig::default();
+        let config = LoadConfig::at(100);
         let result = summarise(
             &config,
             4,

@@ -8,14 +8,14 @@ use std::time::Instant;
 
 use sb_runtime::checks::perf::{Latency, histogram, record};
 use sb_runtime::{Failure, Outcome};
+use sb_stream::SseLimits;
 use sitebuilder_contract::agents::types as at;
 use sitebuilder_contract::generation::types as gt;
 
-use super::{CONCURRENT_BUDGET, Concurrent, Sampled, StreamTiming};
+use super::{Concurrent, Sampled, StreamTiming};
 use crate::api::{Api, ensure, typed};
 use crate::e2e::await_complete_counting;
 use crate::stream::{self, Recorded};
-use crate::streaming::TTLT_BUDGET;
 
 /// Calls `call` once to warm up, then `n` times in sequence, timing each success.
 pub async fn sample<F, Fut>(what: &str, n: usize, mut call: F) -> Sampled
@@ -63,12 +63,13 @@ pub async fn templates_latency(api: &Api, n: usize) -> Sampled {
     .await
 }
 
-/// The timings of a recorded stream, and why it did not complete, if it did not.
+/// The timings of a recorded stream (the rule `timings`), and why it did not succeed, if it
+/// did not.
 pub fn timing(recorded: &Recorded) -> StreamTiming {
     StreamTiming {
         ttft: recorded.ttft(),
         ttlt: recorded.ttlt(),
-        events: recorded.events.len(),
+        events: recorded.events().len(),
         chunks: recorded.chunks().len(),
         error: recorded.expect_complete().err().map(|f| f.reason),
     }
@@ -116,8 +117,11 @@ pub async fn sequential_streams(api: &Api, n: usize) -> (Vec<StreamTiming>, Writ
                 continue;
             }
         };
-        let recorded = match stream::generate(api, &request, stream::limits(api, TTLT_BUDGET)).await
-        {
+        let recorded = match stream::limits(api) {
+            Ok(limits) => stream::generate(api, &request, limits).await,
+            Err(e) => Err(e),
+        };
+        let recorded = match recorded {
             Ok(recorded) => recorded,
             Err(e) => {
                 timings.push(failed(e));
@@ -186,15 +190,15 @@ pub async fn state_reads(api: &Api, ids: &[String], n: usize) -> Sampled {
     .await
 }
 
-/// `n` generations started at once, each read within the 120 s budget.
-pub async fn concurrent(api: &Arc<Api>, n: usize) -> Concurrent {
+/// `n` generations started at once, each read within `limits` (generatePage's
+/// `concurrentMaxMs`).
+pub async fn concurrent(api: &Arc<Api>, n: usize, limits: SseLimits) -> Concurrent {
     let started = Instant::now();
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let api = api.clone();
             tokio::spawn(async move {
                 let request = stream::page_request(&format!("Create a simple page, number {i}"))?;
-                let limits = stream::limits(&api, CONCURRENT_BUDGET);
                 stream::generate(&api, &request, limits).await
             })
         })
@@ -215,7 +219,8 @@ pub async fn concurrent(api: &Arc<Api>, n: usize) -> Concurrent {
 
 /// `n` sequential generateLogo requests of 4 options.
 pub async fn logos(api: &Api, n: usize) -> Sampled {
-    // The logo budget is 30 s: no warm-up, every request counts.
+    // The logo budget (generateLogo's maxMs) holds for every single call: no warm-up, every
+    // request counts.
     let mut histogram = histogram();
     let mut sampled = Sampled {
         what: "generateLogo".into(),

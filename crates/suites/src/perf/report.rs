@@ -1,6 +1,8 @@
-//! Judges a performance run against its targets and renders the report in the seed's
-//! template: Test Environment, Results Summary (Metric | Target | Actual | Status),
-//! Detailed Results, and Recommendations drawn from the numbers.
+//! Judges a performance run against the budgets the specs give its operations (`x-slo`,
+//! carried by [`PerfResults::budgets`]) and renders the report in the seed's template: Test
+//! Environment, Results Summary (Metric | Target | Actual | Status), Detailed Results, and
+//! Recommendations drawn from the numbers. A budget the spec does not give makes its row
+//! fail, naming the operation and the missing key.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -8,10 +10,10 @@ use std::time::Duration;
 use sb_runtime::checks::perf::Latency;
 
 use super::{
-    CONCURRENT_BUDGET, CONCURRENT_SUCCESS, LATENCY_AVG_MS, LATENCY_P95_MS, LOAD_ERROR_RATE,
-    LOGO_BUDGET, PerfResults, Sampled, StreamTiming,
+    LATENCY_OPERATION, LOGO_OPERATION, PerfResults, STATE_OPERATION, STREAM_OPERATION, Sampled,
+    StreamTiming, load,
 };
-use crate::streaming::{TTFT_BUDGET, TTLT_BUDGET};
+use crate::budget::{Budgets, Key};
 
 /// Where and when the run happened.
 #[derive(Debug, Clone)]
@@ -39,17 +41,52 @@ pub struct Row {
     pub pass: bool,
     /// Share of the budget used (1.0 = at the limit), when it can be said.
     pub used: Option<f64>,
+    /// Why the row has no target: the operation and the `x-slo` key the spec lacks.
+    pub missing: Option<String>,
 }
 
-/// The environment name of a base URL (the specs' servers), LOCAL for anything else.
+/// The environment of a base URL: the spec's server on the same host, named by the first
+/// word of its description in capitals (DEV, SIT, PROD; LOCAL for the local reference
+/// provider); LOCAL without a base URL (the embedded provider); CUSTOM for any other.
 pub fn environment_of(base_url: Option<&str>) -> String {
-    match base_url {
-        Some(url) if url.contains("api.dev.kimmyai.io") => "DEV".into(),
-        Some(url) if url.contains("api.sit.kimmyai.io") => "SIT".into(),
-        Some(url) if url.contains("api.kimmyai.io") => "PROD".into(),
-        Some(_) => "CUSTOM".into(),
-        None => "LOCAL".into(),
-    }
+    // Without the servers (a spec that does not load) every base URL is CUSTOM.
+    let servers = crate::contract::servers().unwrap_or_default();
+    environment_in(&servers, base_url)
+}
+
+/// [`environment_of`] among `servers` (`(url, description)`).
+pub fn environment_in(servers: &[(String, String)], base_url: Option<&str>) -> String {
+    let Some(url) = base_url else {
+        return "LOCAL".into();
+    };
+    servers
+        .iter()
+        .find(|(server, _)| host(server) == host(url))
+        .map(|(server, description)| {
+            description
+                .split_whitespace()
+                .next()
+                .map_or_else(|| host(server), str::to_string)
+                .to_uppercase()
+        })
+        .unwrap_or_else(|| "CUSTOM".into())
+}
+
+/// The host (and port) of a URL, lowercase.
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+fn is_loopback(url: &str) -> bool {
+    let host = host(url);
+    let name = host
+        .rsplit_once(':')
+        .map_or(host.as_str(), |(name, _)| name);
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 fn ms(value: f64) -> String {
@@ -60,32 +97,82 @@ fn secs(d: Duration) -> String {
     format!("{:.3}s", d.as_secs_f64())
 }
 
+/// A budget in milliseconds as whole seconds when it is one ("2"), else with the fraction
+/// ("2.5").
+fn budget_secs(budget_ms: u64) -> String {
+    if budget_ms.is_multiple_of(1000) {
+        (budget_ms / 1000).to_string()
+    } else {
+        format!("{}", budget_ms as f64 / 1000.0)
+    }
+}
+
+/// A budget: the target as the table shows it, and the limit in the unit of the value.
+struct Limit {
+    target: String,
+    limit: f64,
+}
+
+/// A latency budget shown in milliseconds: `< 10ms`.
+fn in_ms(budget: Result<u64, String>) -> Result<Limit, String> {
+    budget.map(|ms| Limit {
+        target: format!("< {ms}ms"),
+        limit: ms as f64,
+    })
+}
+
+/// A latency budget shown in seconds: `< 2s` from 2000 ms.
+fn in_secs(budget: Result<u64, String>) -> Result<Limit, String> {
+    budget.map(|ms| Limit {
+        target: format!("< {}s", budget_secs(ms)),
+        limit: ms as f64 / 1000.0,
+    })
+}
+
+/// The row of a metric whose budget the spec does not give: it fails, saying why.
+fn unbudgeted(metric: String, why: String, actual: String) -> Row {
+    Row {
+        metric,
+        target: format!("none: {why}"),
+        actual,
+        pass: false,
+        used: None,
+        missing: Some(why),
+    }
+}
+
 fn upper(
     metric: String,
-    target: String,
+    budget: Result<Limit, String>,
     value: Option<f64>,
-    limit: f64,
     shown: impl Fn(f64) -> String,
     errors: u64,
 ) -> Row {
+    let actual = match value {
+        Some(v) if errors > 0 => format!("{} ({errors} errors)", shown(v)),
+        Some(v) => shown(v),
+        None => "n/a".into(),
+    };
+    let Limit { target, limit } = match budget {
+        Ok(limit) => limit,
+        Err(why) => return unbudgeted(metric, why, actual),
+    };
     match value {
         Some(v) => Row {
             metric,
             target,
-            actual: if errors > 0 {
-                format!("{} ({errors} errors)", shown(v))
-            } else {
-                shown(v)
-            },
+            actual,
             pass: v < limit && errors == 0,
             used: Some(v / limit),
+            missing: None,
         },
         None => Row {
             metric,
             target,
-            actual: "n/a".into(),
+            actual,
             pass: false,
             used: None,
+            missing: None,
         },
     }
 }
@@ -101,72 +188,95 @@ fn worst(
     streams.iter().filter_map(pick).max()
 }
 
-fn latency_rows(name: &str, sampled: &Sampled) -> [Row; 2] {
+fn latency_rows(name: &str, operation: &str, sampled: &Sampled, budgets: &Budgets) -> [Row; 2] {
     [
         upper(
             format!("{name} (avg)"),
-            format!("< {LATENCY_AVG_MS}ms"),
+            in_ms(budgets.get(operation, Key::AvgMs)),
             sampled.latency.map(|l| l.avg_ms),
-            LATENCY_AVG_MS,
             ms,
             sampled.errors,
         ),
         upper(
             format!("{name} (P95)"),
-            format!("< {LATENCY_P95_MS}ms"),
+            in_ms(budgets.get(operation, Key::P95Ms)),
             sampled.latency.map(|l| l.p95_ms),
-            LATENCY_P95_MS,
             ms,
             sampled.errors,
         ),
     ]
 }
 
-/// The summary table: the seed's seven rows, then the state store and the extra budgets.
+fn percent(value: f64) -> String {
+    format!("{:.0}%", value * 100.0)
+}
+
+/// The summary table: the seed's seven rows, then the state store and the extra budgets,
+/// each against its operation's `x-slo`.
 pub fn rows(r: &PerfResults) -> Vec<Row> {
+    let b = &r.budgets;
+    let seconds = |v: f64| format!("{v:.3}s");
     let mut rows = Vec::new();
-    rows.extend(latency_rows("Non-gen endpoint latency", &r.latency));
-    let ttft = worst(&r.streams, |s| s.ttft);
+    rows.extend(latency_rows(
+        "Non-gen endpoint latency",
+        LATENCY_OPERATION,
+        &r.latency,
+        b,
+    ));
     rows.push(upper(
         "TTFT".into(),
-        format!("< {}s", TTFT_BUDGET.as_secs()),
-        ttft.map(|d| d.as_secs_f64()),
-        TTFT_BUDGET.as_secs_f64(),
-        |v| format!("{v:.3}s"),
+        in_secs(b.get(STREAM_OPERATION, Key::FirstChunkMs)),
+        worst(&r.streams, |s| s.ttft).map(|d| d.as_secs_f64()),
+        seconds,
         0,
     ));
-    let ttlt = worst(&r.streams, |s| s.ttlt);
     rows.push(upper(
         "TTLT".into(),
-        format!("< {}s", TTLT_BUDGET.as_secs()),
-        ttlt.map(|d| d.as_secs_f64()),
-        TTLT_BUDGET.as_secs_f64(),
-        |v| format!("{v:.3}s"),
+        in_secs(b.get(STREAM_OPERATION, Key::LastChunkMs)),
+        worst(&r.streams, |s| s.ttlt).map(|d| d.as_secs_f64()),
+        seconds,
         0,
     ));
     rows.push(upper(
         "Image generation".into(),
-        format!("< {}s", LOGO_BUDGET.as_secs()),
+        in_secs(b.get(LOGO_OPERATION, Key::MaxMs)),
         r.logo.latency.map(|l| l.max_ms / 1000.0),
-        LOGO_BUDGET.as_secs_f64(),
-        |v| format!("{v:.3}s"),
+        seconds,
         r.logo.errors,
     ));
     let success = r.concurrent.success_rate();
-    rows.push(Row {
-        metric: format!("Concurrent requests ({})", r.concurrent.streams.len()),
-        target: format!("{:.0}% success", CONCURRENT_SUCCESS * 100.0),
-        actual: format!("{:.0}%", success * 100.0),
-        pass: !r.concurrent.streams.is_empty() && success >= CONCURRENT_SUCCESS,
-        used: Some((1.0 - success) / (1.0 - CONCURRENT_SUCCESS)),
+    let metric = format!("Concurrent requests ({})", r.concurrent.streams.len());
+    rows.push(match b.get(STREAM_OPERATION, Key::ConcurrentSuccessPct) {
+        Ok(pct) => {
+            let needed = pct as f64 / 100.0;
+            let allowed = 1.0 - needed;
+            Row {
+                metric,
+                target: format!("{pct}% success"),
+                actual: percent(success),
+                pass: !r.concurrent.streams.is_empty() && success >= needed,
+                used: (allowed > 0.0).then(|| (1.0 - success) / allowed),
+                missing: None,
+            }
+        }
+        Err(why) => unbudgeted(metric, why, percent(success)),
     });
     let error_rate = r.load.error_rate();
-    rows.push(Row {
-        metric: format!("Load test ({} req/min)", r.load.rate_per_min),
-        target: format!("< {:.0}% error", LOAD_ERROR_RATE * 100.0),
-        actual: format!("{:.1}%", error_rate * 100.0),
-        pass: error_rate < LOAD_ERROR_RATE,
-        used: Some(error_rate / LOAD_ERROR_RATE),
+    let metric = format!("Load test ({} req/min)", r.load.rate_per_min);
+    let actual = format!("{:.1}%", error_rate * 100.0);
+    rows.push(match b.strictest(&load::OPERATIONS, Key::ErrorPct) {
+        Ok(pct) => {
+            let allowed = pct as f64 / 100.0;
+            Row {
+                metric,
+                target: format!("< {pct}% error"),
+                actual,
+                pass: error_rate < allowed,
+                used: Some(error_rate / allowed),
+                missing: None,
+            }
+        }
+        Err(why) => unbudgeted(metric, why, actual),
     });
     rows.push(upper(
         format!(
@@ -177,31 +287,32 @@ pub fn rows(r: &PerfResults) -> Vec<Row> {
                 .filter(|s| s.succeeded())
                 .count()
         ),
-        format!("< {}s", CONCURRENT_BUDGET.as_secs()),
+        in_secs(b.get(STREAM_OPERATION, Key::ConcurrentMaxMs)),
         r.concurrent.longest().map(|d| d.as_secs_f64()),
-        CONCURRENT_BUDGET.as_secs_f64(),
-        |v| format!("{v:.3}s"),
+        seconds,
         0,
     ));
+    // The load mixes its operations, so its tail is held to the strictest of their p95s.
     rows.push(upper(
         "Load test latency (P95, from intended send)".into(),
-        format!("< {LATENCY_P95_MS}ms"),
+        in_ms(b.strictest(&load::OPERATIONS, Key::P95Ms)),
         r.load.latency.map(|l| l.p95_ms),
-        LATENCY_P95_MS,
         ms,
         0,
     ));
+    // A write is visible when it is no slower than one read.
     rows.push(upper(
         "State store write (complete -> reads COMPLETE, P95)".into(),
-        format!("< {LATENCY_P95_MS}ms"),
+        in_ms(b.get(STATE_OPERATION, Key::P95Ms)),
         r.state.write.latency.map(|l| l.p95_ms),
-        LATENCY_P95_MS,
         ms,
         r.state.write.errors,
     ));
     rows.extend(latency_rows(
         "State store read (getGeneration)",
+        STATE_OPERATION,
         &r.state.read,
+        b,
     ));
     rows
 }
@@ -468,6 +579,13 @@ pub fn render(r: &PerfResults, meta: &ReportMeta) -> String {
 pub fn recommendations(r: &PerfResults, rows: &[Row], meta: &ReportMeta) -> Vec<String> {
     let mut out = Vec::new();
     for row in rows.iter().filter(|row| !row.pass) {
+        if let Some(why) = &row.missing {
+            out.push(format!(
+                "**{}** has no target ({} measured): {why}",
+                row.metric, row.actual
+            ));
+            continue;
+        }
         out.push(format!(
             "**{}** misses its target ({} against {}): {}",
             row.metric,
@@ -594,10 +712,16 @@ pub fn recommendations(r: &PerfResults, rows: &[Row], meta: &ReportMeta) -> Vec<
         }
     }
     if meta.environment == "LOCAL" {
+        // The first server of the spec that is not on this machine: where to measure next.
+        let deployed = r
+            .servers
+            .iter()
+            .find(|(url, _)| !is_loopback(url))
+            .map_or("<a deployment's base URL>", |(url, _)| url.as_str());
         out.push(format!(
-            "These numbers come from the embedded reference provider on loopback ({} build), \
-             without network or model latency; run `cargo xtask perf --base-url https://api.dev.kimmyai.io/v1 \
-             --token ...` before sign-off.",
+            "These numbers come from the reference provider on loopback ({} build), without \
+             network or model latency; run `cargo xtask perf --base-url {deployed} --token ...` \
+             before sign-off.",
             meta.build
         ));
     }
@@ -627,6 +751,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+    use crate::budget::testing;
     use crate::perf::load::{LoadResult, OperationLoad};
     use crate::perf::{Concurrent, PerfConfig, StateStore};
 
@@ -677,7 +802,7 @@ mod tests {
             ),
         });
         PerfResults {
-            config: PerfConfig::full(),
+            config: PerfConfig::full().expect("the compiled specs give the full run"),
             latency: sampled("listTemplates", 100, 0, Some(latency(100, 1.25, 2.5))),
             streams: vec![stream(160, 1400), stream(170, 1420), stream(155, 1390)],
             state: StateStore {
@@ -721,6 +846,8 @@ mod tests {
                 elapsed: Duration::from_millis(59_450),
             },
             elapsed: Duration::from_millis(82_300),
+            budgets: Budgets::compiled().expect("the compiled specs load"),
+            servers: crate::contract::servers().expect("the compiled specs load"),
         }
     }
 
@@ -844,7 +971,148 @@ mod tests {
         assert_eq!(environment_of(None), "LOCAL");
         assert_eq!(environment_of(Some("https://api.dev.kimmyai.io/v1")), "DEV");
         assert_eq!(environment_of(Some("https://api.sit.kimmyai.io/v1")), "SIT");
-        assert_eq!(environment_of(Some("https://api.kimmyai.io/v1")), "PROD");
+        assert_eq!(environment_of(Some("https://API.kimmyai.io/v2/")), "PROD");
+        assert_eq!(environment_of(Some("http://127.0.0.1:8080/v1")), "LOCAL");
         assert_eq!(environment_of(Some("http://10.0.0.1/v1")), "CUSTOM");
+        let servers = testing::spec("openapi/test-api.yaml", &[]).servers();
+        assert_eq!(
+            environment_in(&servers, Some("https://api.example.test/v1")),
+            "STAGING"
+        );
+        assert_eq!(
+            environment_in(&servers, Some("https://api.dev.kimmyai.io/v1")),
+            "CUSTOM"
+        );
+    }
+
+    #[test]
+    fn the_local_advice_names_the_specs_first_deployed_server() {
+        let mut results = fixture();
+        results.servers = testing::spec("openapi/test-api.yaml", &[]).servers();
+        let lines = recommendations(&results, &rows(&results), &meta());
+        assert!(
+            lines.iter().any(|l| l.contains(
+                "run `cargo xtask perf --base-url https://api.example.test/v1 --token ...`"
+            )),
+            "{lines:?}"
+        );
+    }
+
+    fn target<'r>(rows: &'r [Row], metric: &str) -> &'r Row {
+        rows.iter()
+            .find(|r| r.metric.starts_with(metric))
+            .unwrap_or_else(|| panic!("no row `{metric}` in {rows:?}"))
+    }
+
+    #[test]
+    fn targets_follow_the_spec_numbers() {
+        let mut results = fixture();
+        results.budgets = testing::budgets(&[
+            (
+                "listTemplates",
+                "{avgMs: 15, p95Ms: 30, ratePerMinute: 100, errorPct: 3}",
+            ),
+            (
+                "generatePage",
+                "{firstChunkMs: 2500, lastChunkMs: 45000, concurrentCalls: 10, concurrentSuccessPct: 95, concurrentMaxMs: 90000}",
+            ),
+            ("generateLogo", "{maxMs: 12000}"),
+            ("getGeneration", "{avgMs: 1, p95Ms: 2}"),
+        ]);
+        let rows = rows(&results);
+        let targets: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.metric.as_str(), r.target.as_str()))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("Non-gen endpoint latency (avg)", "< 15ms"),
+                ("Non-gen endpoint latency (P95)", "< 30ms"),
+                ("TTFT", "< 2.5s"),
+                ("TTLT", "< 45s"),
+                ("Image generation", "< 12s"),
+                ("Concurrent requests (10)", "95% success"),
+                ("Load test (100 req/min)", "< 3% error"),
+                (
+                    "Concurrent generation duration (max of 9 completed)",
+                    "< 90s"
+                ),
+                // The strictest of listTemplates' 30 and validateSite's 20.
+                ("Load test latency (P95, from intended send)", "< 20ms"),
+                (
+                    "State store write (complete -> reads COMPLETE, P95)",
+                    "< 2ms"
+                ),
+                ("State store read (getGeneration) (avg)", "< 1ms"),
+                ("State store read (getGeneration) (P95)", "< 2ms"),
+            ]
+        );
+        // 90 % of the concurrent streams succeeded: enough for 80 %, not for 95 %.
+        assert!(!target(&rows, "Concurrent requests").pass);
+        assert!(!target(&rows, "State store read (getGeneration) (avg)").pass);
+        assert!(target(&rows, "TTFT").pass);
+    }
+
+    #[test]
+    fn a_missing_budget_fails_its_row_and_names_the_operation_and_key() {
+        let mut results = fixture();
+        results.budgets = testing::budgets(&[
+            (
+                "generatePage",
+                "{lastChunkMs: 60000, concurrentCalls: 10, concurrentSuccessPct: 80, concurrentMaxMs: 120000}",
+            ),
+            ("validateSite", "{avgMs: 10, p95Ms: 20, ratePerMinute: 100}"),
+        ]);
+        let rows = rows(&results);
+        let ttft = target(&rows, "TTFT");
+        let why = "generatePage (openapi/test-api.yaml) has no x-slo `firstChunkMs`; add it to \
+                   the operation's x-slo (openapi/EXTENSIONS.md)";
+        assert_eq!(ttft.missing.as_deref(), Some(why));
+        assert_eq!(ttft.target, format!("none: {why}"));
+        assert_eq!((ttft.actual.as_str(), ttft.pass), ("0.170s", false));
+        let load = target(&rows, "Load test (");
+        assert!(!load.pass);
+        assert!(
+            load.target
+                .starts_with("none: validateSite (openapi/test-api.yaml) has no x-slo `errorPct`"),
+            "{}",
+            load.target
+        );
+        assert!(target(&rows, "TTLT").pass);
+
+        let report = render(&results, &meta());
+        assert!(
+            report.contains(&format!("| TTFT | none: {why} | 0.170s | FAIL |")),
+            "{report}"
+        );
+        let lines = recommendations(&results, &rows, &meta());
+        assert!(
+            lines.contains(&format!("**TTFT** has no target (0.170s measured): {why}")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn the_full_run_takes_its_scale_from_the_spec() {
+        let config = PerfConfig::full().expect("the compiled specs give the full run");
+        assert_eq!(config.concurrent_generations, 10);
+        assert_eq!(config.load.rate_per_min, 100);
+        let budgets = testing::budgets(&[
+            ("generatePage", "{concurrentCalls: 4}"),
+            ("validateSite", "{ratePerMinute: 60}"),
+        ]);
+        let config = PerfConfig::full_from(&budgets).expect("both keys are given");
+        assert_eq!(
+            (config.concurrent_generations, config.load.rate_per_min),
+            (4, 60)
+        );
+        let budgets = testing::budgets(&[("generatePage", "{firstChunkMs: 2000}")]);
+        let error = PerfConfig::full_from(&budgets).expect_err("concurrentCalls is missing");
+        assert!(
+            error
+                .starts_with("generatePage (openapi/test-api.yaml) has no x-slo `concurrentCalls`"),
+            "{error}"
+        );
     }
 }
