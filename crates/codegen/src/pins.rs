@@ -135,16 +135,10 @@ fn object_fields(spec: &Spec, schema: &Value) -> Option<Vec<String>> {
     {
         return None;
     }
-    let mut names = Vec::new();
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        for part in parts {
-            let part = spec.resolve(part, "").ok()?;
-            names.extend(object_fields(spec, part)?);
-        }
-    }
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        names.extend(props.keys().map(|k| field_name(k)));
-    }
+    // The model's one allOf merge: own properties and those of every member.
+    let node = sb_spec::resolve::deref(spec, schema, "").ok()?;
+    let view = sb_spec::resolve::object_view(spec, &node).ok()?;
+    let mut names: Vec<String> = view.properties.keys().map(|k| field_name(k)).collect();
     if names.is_empty() {
         return None;
     }

@@ -195,27 +195,30 @@ fn zero_trailing_hex(example: &str) -> String {
     format!("{}{zeros}", &example[..keep])
 }
 
+/// An object schema with its `allOf` members merged (through the model's one merge,
+/// `sb_spec::resolve::object_view`, which is bounded against `$ref` cycles): its own
+/// keywords, plus all `properties` and `required` names. `None` when it has no properties.
 fn object_schema(spec: &Spec, schema: &Value) -> Option<Map<String, Value>> {
-    let resolved = spec.resolve(schema, "").ok()?;
-    let mut merged = resolved.as_object()?.clone();
-    // Merge allOf parts so their properties and required lists count.
-    if let Some(Value::Array(parts)) = resolved.get("allOf") {
-        let mut props = Map::new();
-        let mut req = Vec::new();
-        for part in parts {
-            if let Some(part) = object_schema(spec, part) {
-                if let Some(Value::Object(p)) = part.get("properties") {
-                    props.extend(p.clone());
-                }
-                if let Some(Value::Array(r)) = part.get("required") {
-                    req.extend(r.clone());
-                }
-            }
-        }
-        merged.insert("properties".into(), Value::Object(props));
-        merged.insert("required".into(), Value::Array(req));
+    let node = sb_spec::resolve::deref(spec, schema, "").ok()?;
+    let view = sb_spec::resolve::object_view(spec, &node).ok()?;
+    if view.properties.is_empty() {
+        return None;
     }
-    merged.get("properties")?;
+    let mut merged = node.value.as_object()?.clone();
+    merged.remove("allOf");
+    merged.insert(
+        "properties".into(),
+        Value::Object(
+            view.properties
+                .iter()
+                .map(|(name, prop)| (name.clone(), prop.schema.clone()))
+                .collect(),
+        ),
+    );
+    merged.insert(
+        "required".into(),
+        Value::Array(view.required.iter().cloned().map(Value::String).collect()),
+    );
     Some(merged)
 }
 
