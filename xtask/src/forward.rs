@@ -1,8 +1,6 @@
 //! Forwarding to the `sitebuilder` binary (`crates/cli`) for the commands that link the
 //! provider and the typed clients.
 
-use std::process::Command;
-
 use anyhow::Context;
 
 /// Everything after the subcommand, passed through untouched (including `--help`).
@@ -24,8 +22,7 @@ impl Rest {
 /// Runs `sitebuilder ARGS` through cargo with extra environment; returns whether it
 /// succeeded. Ctrl-C reaches both processes, so `serve` still shuts down gracefully.
 pub fn run(args: &[String], env: &[(&str, String)]) -> anyhow::Result<bool> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = crate::cargo::command()
         .current_dir(crate::workspace_root())
         .args([
             "run",

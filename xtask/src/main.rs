@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 
+mod cargo;
 mod codegen;
 mod compat;
 mod diff;

@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -108,7 +108,7 @@ pub fn run_suites(
 ) -> anyhow::Result<Vec<CheckRecord>> {
     let results = dir.join("results.jsonl");
     let _ = std::fs::remove_file(&results);
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = crate::cargo::command();
     command
         .current_dir(root)
         .args(["test", "--package", "sitebuilder-contract"]);
