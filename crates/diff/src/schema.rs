@@ -276,6 +276,11 @@ impl<'a> Walker<'a> {
         }
         self.all_of(o, n, polarity, loc)?;
         self.discriminator(o, n, polarity, loc);
+        if resolve::branches(o).is_some() != resolve::branches(n).is_some() {
+            // Wrapped in or unwrapped from a union: the union's own keywords (none, mostly)
+            // against the plain schema's would list every property as added or removed.
+            return Ok(());
+        }
 
         let old_nullable = resolve::nullable(self.old, o)?;
         let new_nullable = resolve::nullable(self.new, n)?;
