@@ -1,19 +1,20 @@
 //! `cargo xtask diff`: breaking changes between two versions of the specs, either two files
-//! or `openapi/` against a git revision. Exit 1 when a change reaches `--fail-on`, 2 on a
-//! usage or input error.
+//! or `openapi/` against a git revision. Every change has a rule id and a level; `--ignore`
+//! marks accepted ones. Exit 1 when a change not accepted reaches `--fail-on`, 2 on a usage
+//! or input error.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::ValueEnum;
-use sb_diff::{FailOn, Format};
+use sb_diff::{FailOn, Format, IgnoreList};
 
 /// Arguments of `cargo xtask diff`.
 #[derive(clap::Args, Debug)]
 #[command(
     about = "Report breaking changes between two versions of the OpenAPI specs",
-    after_help = "Examples:\n  cargo xtask diff old.yaml openapi/generation-api.yaml\n  cargo xtask diff --base origin/main --format markdown"
+    after_help = "Examples:\n  cargo xtask diff old.yaml openapi/generation-api.yaml\n  cargo xtask diff --base origin/main --format markdown\n  cargo xtask diff --base v1.4.0 --format changelog --ignore openapi/diff-ignore.yaml\n\nIgnore file: a YAML list of {id, operation, reason}, or lines `RULE-ID OPERATION REASON`\n(OPERATION: an operationId, `METHOD /path`, or `*`). Rule ids: crates/diff/RULES.md."
 )]
 pub struct Args {
     /// The old spec file (with NEW; or use --base).
@@ -34,9 +35,14 @@ pub struct Args {
     /// Colour the text output: auto colours a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// The least severe change that makes the command exit 1.
+    /// The least severe change that makes the command exit 1 (error/warning/info are the
+    /// same levels under oasdiff's names).
     #[arg(long, value_enum, default_value_t = Threshold::Breaking)]
     fail_on: Threshold,
+    /// Accepted changes (rule id + operation + reason): still listed, marked accepted, and
+    /// not counted by --fail-on.
+    #[arg(long, value_name = "FILE")]
+    ignore: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -44,6 +50,8 @@ enum OutputFormat {
     Text,
     Json,
     Markdown,
+    /// Release notes: one line per change under a heading per level.
+    Changelog,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -55,8 +63,11 @@ enum Color {
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Threshold {
+    #[value(alias = "error")]
     Breaking,
+    #[value(alias = "warning")]
     PotentiallyBreaking,
+    #[value(alias = "info")]
     NonBreaking,
     None,
 }
@@ -92,7 +103,12 @@ pub fn error_line(error: &anyhow::Error) -> String {
 
 /// Prints the report; returns whether the run fails.
 fn execute(args: &Args) -> anyhow::Result<bool> {
-    let changes = match (&args.old, &args.new, &args.base) {
+    // Read the ignore file first: a typo in it should fail before a long diff.
+    let ignore = match &args.ignore {
+        Some(file) => Some(IgnoreList::load(file)?),
+        None => None,
+    };
+    let mut changes = match (&args.old, &args.new, &args.base) {
         (Some(old), Some(new), None) => sb_diff::diff_files(old, new)
             .with_context(|| format!("cannot diff {} against {}", old.display(), new.display()))?,
         (None, None, Some(rev)) => {
@@ -109,8 +125,20 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
             "pass two spec files (OLD NEW) or --base <git-rev>; see `cargo xtask diff --help`"
         ),
     };
+    if let Some(ignore) = &ignore {
+        for entry in ignore.apply(&mut changes) {
+            eprintln!(
+                "note: {}:{}: `{}` on `{}` matched no change; remove the entry once the change has shipped",
+                ignore.file.display(),
+                entry.line,
+                entry.id,
+                entry.operation
+            );
+        }
+    }
     let format = match args.format {
         OutputFormat::Json => Format::Json,
+        OutputFormat::Changelog => Format::Changelog,
         OutputFormat::Markdown => Format::Markdown,
         OutputFormat::Text => Format::Text {
             color: match args.color {

@@ -1,4 +1,5 @@
-//! The result of a diff: one `Change` per difference, with its severity, area and location.
+//! The result of a diff: one `Change` per difference, with its rule id, severity (and the
+//! matching oasdiff-style level), area and location.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,40 @@ impl Severity {
             Severity::NonBreaking => "non-breaking",
             Severity::PotentiallyBreaking => "potentially-breaking",
             Severity::Breaking => "breaking",
+        }
+    }
+}
+
+/// The oasdiff-style level of a change, mapped one to one from `Severity`: breaking is
+/// `error`, potentially breaking is `warning`, non-breaking is `info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Non-breaking.
+    Info,
+    /// Potentially breaking.
+    Warning,
+    /// Breaking.
+    Error,
+}
+
+impl Level {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl From<Severity> for Level {
+    fn from(severity: Severity) -> Level {
+        match severity {
+            Severity::Breaking => Level::Error,
+            Severity::PotentiallyBreaking => Level::Warning,
+            Severity::NonBreaking => Level::Info,
         }
     }
 }
@@ -95,8 +130,12 @@ impl Area {
 /// One difference between two versions of a spec.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// How it affects existing clients.
+    /// The stable rule id (`response-property-max-length-unset`); see `RULES.md`.
+    pub id: String,
+    /// How it affects existing clients; decided by the rule id.
     pub severity: Severity,
+    /// `severity` as an oasdiff-style level.
+    pub level: Level,
     /// What part of the contract it is in.
     pub area: Area,
     /// The spec's short name (`generation` for `generation-api.yaml`).
@@ -109,12 +148,17 @@ pub struct Change {
     pub pointer: String,
     /// One line saying what changed and where in the operation.
     pub message: String,
+    /// Why this change was accepted, when an ignore file lists it; ignored changes are still
+    /// reported, but do not count towards `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<String>,
 }
 
 /// A change before duplicates are merged: the same schema edit reached from several
 /// responses of one operation is one change listing every place it was reached from.
 #[derive(Debug, Clone)]
 pub(crate) struct RawChange {
+    pub id: String,
     pub severity: Severity,
     pub area: Area,
     pub operation_id: Option<String>,
@@ -134,6 +178,7 @@ pub(crate) fn finish(spec: &str, raw: Vec<RawChange>) -> Vec<Change> {
         Area,
         String,
         String,
+        String,
     );
     let mut merged: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     for change in raw {
@@ -143,6 +188,7 @@ pub(crate) fn finish(spec: &str, raw: Vec<RawChange>) -> Vec<Change> {
             change.severity,
             change.area,
             change.pointer,
+            change.id,
             change.what,
         );
         let contexts = merged.entry(key).or_default();
@@ -155,20 +201,23 @@ pub(crate) fn finish(spec: &str, raw: Vec<RawChange>) -> Vec<Change> {
     let mut changes: Vec<Change> = merged
         .into_iter()
         .map(
-            |((endpoint, operation_id, severity, area, pointer, what), contexts)| {
+            |((endpoint, operation_id, severity, area, pointer, id, what), contexts)| {
                 let message = if contexts.is_empty() {
                     what
                 } else {
                     format!("{what} ({})", join_contexts(&contexts))
                 };
                 Change {
+                    id,
                     severity,
+                    level: severity.into(),
                     area,
                     spec: spec.to_string(),
                     operation_id,
                     endpoint,
                     pointer,
                     message,
+                    ignored: None,
                 }
             },
         )
@@ -210,6 +259,7 @@ pub fn sort(changes: &mut [Change]) {
             endpoint_key(a),
             std::cmp::Reverse(a.severity),
             &a.pointer,
+            &a.id,
             &a.message,
         )
             .cmp(&(
@@ -217,6 +267,7 @@ pub fn sort(changes: &mut [Change]) {
                 endpoint_key(b),
                 std::cmp::Reverse(b.severity),
                 &b.pointer,
+                &b.id,
                 &b.message,
             ))
     });
@@ -255,6 +306,8 @@ pub struct Summary {
     pub potentially_breaking: usize,
     /// Number of non-breaking changes.
     pub non_breaking: usize,
+    /// Number of changes an ignore file accepted (not counted above).
+    pub ignored: usize,
 }
 
 impl Summary {
@@ -262,6 +315,10 @@ impl Summary {
     pub fn of(changes: &[Change]) -> Summary {
         let mut summary = Summary::default();
         for change in changes {
+            if change.ignored.is_some() {
+                summary.ignored += 1;
+                continue;
+            }
             match change.severity {
                 Severity::Breaking => summary.breaking += 1,
                 Severity::PotentiallyBreaking => summary.potentially_breaking += 1,
@@ -271,12 +328,17 @@ impl Summary {
         summary
     }
 
-    /// `1 breaking, 0 potentially breaking, 2 non-breaking`.
+    /// `1 breaking, 0 potentially breaking, 2 non-breaking` (and `, 1 ignored` when some
+    /// were accepted by an ignore file).
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} breaking, {} potentially breaking, {} non-breaking",
             self.breaking, self.potentially_breaking, self.non_breaking
-        )
+        );
+        if self.ignored > 0 {
+            line.push_str(&format!(", {} ignored", self.ignored));
+        }
+        line
     }
 }
 
@@ -294,7 +356,7 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    /// Whether any of `changes` reaches the threshold.
+    /// Whether any of `changes` not accepted by an ignore file reaches the threshold.
     pub fn fails(self, changes: &[Change]) -> bool {
         let threshold = match self {
             FailOn::Breaking => Severity::Breaking,
@@ -302,6 +364,8 @@ impl FailOn {
             FailOn::NonBreaking => Severity::NonBreaking,
             FailOn::None => return false,
         };
-        changes.iter().any(|c| c.severity >= threshold)
+        changes
+            .iter()
+            .any(|c| c.ignored.is_none() && c.severity >= threshold)
     }
 }

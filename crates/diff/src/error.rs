@@ -37,6 +37,16 @@ pub enum DiffError {
         #[source]
         source: std::io::Error,
     },
+    /// The ignore file could not be read or has an invalid entry.
+    #[error("ignore file {file}:{line}: {message}")]
+    Ignore {
+        /// The file.
+        file: PathBuf,
+        /// The line of the entry (0 when the file could not be read).
+        line: usize,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
     /// The consumer file could not be read.
     #[error("cannot read consumer file {file}: {source}")]
     ConsumerRead {

@@ -8,8 +8,9 @@ use sb_spec::stream::is_event_stream;
 use sb_spec::{Endpoint, Spec, SpecError};
 use serde_json::Value;
 
-use crate::change::{self, Area, Change, RawChange, Severity};
-use crate::schema::{Loc, Polarity, Walker};
+use crate::change::{self, Area, Change, RawChange};
+use crate::rules;
+use crate::schema::{Loc, Polarity, Root, Walker};
 
 /// An empty `content`/`responses` map that lives as long as any spec.
 static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
@@ -141,14 +142,27 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
             .find(|n| n.id() == op.id())
             .map(|n| format!("; operationId `{}` is now {}", n.id(), n.endpoint()))
             .unwrap_or_default();
-        let (area, what) = if new_paths.contains(&key.0) {
+        // Removing an operation that was deprecated is the announced end of a migration;
+        // clients that did not move still break, so it stays a warning.
+        let deprecated = is_deprecated(op.operation);
+        let (area, id, what) = if new_paths.contains(&key.0) {
             (
                 Area::Operation,
+                if deprecated {
+                    "api-removed-with-deprecation"
+                } else {
+                    "api-removed-without-deprecation"
+                },
                 format!("operation {} removed{moved}", op.endpoint()),
             )
         } else {
             (
                 Area::Path,
+                if deprecated {
+                    "api-path-removed-with-deprecation"
+                } else {
+                    "api-path-removed-without-deprecation"
+                },
                 format!(
                     "path `{}` removed with its {} operation{moved}",
                     op.path,
@@ -157,7 +171,8 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
             )
         };
         raw.push(RawChange {
-            severity: Severity::Breaking,
+            id: id.to_string(),
+            severity: rules::severity(id),
             area,
             operation_id: Some(op.id()),
             endpoint: Some(op.endpoint()),
@@ -172,11 +187,16 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
     }
     for (key, op) in &new_ops {
         let Some(old_op) = old_ops.get(key) else {
-            let (area, what) = if old_paths.contains(&key.0) {
-                (Area::Operation, format!("new operation {}", op.endpoint()))
+            let (area, id, what) = if old_paths.contains(&key.0) {
+                (
+                    Area::Operation,
+                    "endpoint-added",
+                    format!("new operation {}", op.endpoint()),
+                )
             } else {
                 (
                     Area::Path,
+                    "api-path-added",
                     format!(
                         "new path `{}` with a {} operation",
                         op.path,
@@ -185,7 +205,8 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
                 )
             };
             raw.push(RawChange {
-                severity: Severity::NonBreaking,
+                id: id.to_string(),
+                severity: rules::severity(id),
                 area,
                 operation_id: Some(op.id()),
                 endpoint: Some(op.endpoint()),
@@ -198,6 +219,7 @@ pub fn diff_specs(old: Option<&Spec>, new: Option<&Spec>) -> Result<Vec<Change>,
         let mut walker = Walker::new(old, new, Some(op.id()), Some(op.endpoint()), &mut raw);
         diff_operation(&mut walker, old_op, op)?;
     }
+    security_components(old, new, &mut raw);
     Ok(change::finish(&new.name, raw))
 }
 
@@ -221,18 +243,23 @@ fn whole_spec(spec: &Spec, removed: bool) -> Result<Vec<Change>, SpecError> {
             ops.join(", ")
         )
     };
+    let id = if removed {
+        "spec-removed"
+    } else {
+        "spec-added"
+    };
+    let severity = rules::severity(id);
     Ok(vec![Change {
-        severity: if removed {
-            Severity::Breaking
-        } else {
-            Severity::NonBreaking
-        },
+        id: id.to_string(),
+        severity,
+        level: severity.into(),
         area: Area::Spec,
         spec: spec.name.clone(),
         operation_id: None,
         endpoint: None,
         pointer: String::new(),
         message: what,
+        ignored: None,
     }])
 }
 
@@ -243,7 +270,7 @@ fn diff_operation<'a>(
 ) -> Result<(), SpecError> {
     if old.id() != new.id() {
         w.emit(
-            Severity::PotentiallyBreaking,
+            "api-operation-id-changed",
             Area::Operation,
             &child(&new.pointer, "operationId"),
             format!(
@@ -254,20 +281,22 @@ fn diff_operation<'a>(
             None,
         );
     }
-    let deprecated = |op: &Operation<'_>| {
-        op.operation
-            .get("deprecated")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    };
-    if !deprecated(old) && deprecated(new) {
-        w.emit(
-            Severity::NonBreaking,
+    match (is_deprecated(old.operation), is_deprecated(new.operation)) {
+        (false, true) => w.emit(
+            "endpoint-deprecated",
             Area::Operation,
             &child(&new.pointer, "deprecated"),
             "operation deprecated".to_string(),
             None,
-        );
+        ),
+        (true, false) => w.emit(
+            "endpoint-reactivated",
+            Area::Operation,
+            &new.pointer,
+            "operation no longer deprecated".to_string(),
+            None,
+        ),
+        _ => {}
     }
     parameters(w, old, new)?;
     request_body(w, old, new)?;
@@ -336,6 +365,14 @@ pub(crate) fn params<'a>(
     Ok(out)
 }
 
+/// `deprecated: true` on an operation or a parameter.
+pub(crate) fn is_deprecated(value: &Value) -> bool {
+    value
+        .get("deprecated")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
 pub(crate) fn is_required(value: &Value) -> bool {
     value
         .get("required")
@@ -353,7 +390,7 @@ fn parameters<'a>(
     for (key, p) in &old_params {
         if !new_params.contains_key(key) {
             w.emit(
-                Severity::PotentiallyBreaking,
+                "request-parameter-removed",
                 Area::Parameter,
                 &p.pointer,
                 format!(
@@ -367,17 +404,23 @@ fn parameters<'a>(
     for (key, n) in &new_params {
         let label = format!("{} parameter `{}`", n.location, n.name);
         let Some(o) = old_params.get(key) else {
-            let (severity, what) = if is_required(n.value) {
-                (Severity::Breaking, format!("new required {label}"))
+            let (id, what) = if is_required(n.value) {
+                (
+                    "new-required-request-parameter",
+                    format!("new required {label}"),
+                )
             } else {
-                (Severity::NonBreaking, format!("new optional {label}"))
+                (
+                    "new-optional-request-parameter",
+                    format!("new optional {label}"),
+                )
             };
-            w.emit(severity, Area::Parameter, &n.pointer, what, None);
+            w.emit(id, Area::Parameter, &n.pointer, what, None);
             continue;
         };
         if o.name != n.name {
             w.emit(
-                Severity::NonBreaking,
+                "request-path-parameter-renamed",
                 Area::Parameter,
                 &child(&n.pointer, "name"),
                 format!(
@@ -389,14 +432,14 @@ fn parameters<'a>(
         }
         match (is_required(o.value), is_required(n.value)) {
             (false, true) => w.emit(
-                Severity::Breaking,
+                "request-parameter-became-required",
                 Area::Parameter,
                 &n.pointer,
                 format!("{label} is now required"),
                 None,
             ),
             (true, false) => w.emit(
-                Severity::NonBreaking,
+                "request-parameter-became-optional",
                 Area::Parameter,
                 &n.pointer,
                 format!("{label} is no longer required"),
@@ -404,10 +447,30 @@ fn parameters<'a>(
             ),
             _ => {}
         }
-        for keyword in ["style", "explode"] {
+        match (is_deprecated(o.value), is_deprecated(n.value)) {
+            (false, true) => w.emit(
+                "request-parameter-deprecated",
+                Area::Parameter,
+                &child(&n.pointer, "deprecated"),
+                format!("{label} deprecated"),
+                None,
+            ),
+            (true, false) => w.emit(
+                "request-parameter-reactivated",
+                Area::Parameter,
+                &n.pointer,
+                format!("{label} no longer deprecated"),
+                None,
+            ),
+            _ => {}
+        }
+        for (keyword, id) in [
+            ("style", "request-parameter-style-changed"),
+            ("explode", "request-parameter-explode-changed"),
+        ] {
             if o.value.get(keyword) != n.value.get(keyword) {
                 w.emit(
-                    Severity::PotentiallyBreaking,
+                    id,
                     Area::Parameter,
                     &n.pointer,
                     format!("{label} serialisation `{keyword}` changed"),
@@ -422,7 +485,7 @@ fn parameters<'a>(
                 ns,
                 &child(&n.pointer, "schema"),
                 Polarity::Request,
-                &Loc::root(label.clone()),
+                &Loc::root(Root::Parameter, label.clone()),
             )?;
         }
     }
@@ -447,26 +510,22 @@ fn request_body<'a>(
     match (o, n) {
         (None, None) => Ok(()),
         (None, Some(n)) => {
-            let (severity, what) = if is_required(n.value) {
-                (Severity::Breaking, "new required request body")
+            let (id, what) = if is_required(n.value) {
+                ("request-body-added-required", "new required request body")
             } else {
-                (Severity::NonBreaking, "new optional request body")
+                ("request-body-added-optional", "new optional request body")
             };
-            w.emit(
-                severity,
-                Area::RequestBody,
-                &n.pointer,
-                what.to_string(),
-                None,
-            );
+            w.emit(id, Area::RequestBody, &n.pointer, what.to_string(), None);
             Ok(())
         }
         (Some(o), None) => {
+            // Clients keep sending a body the server no longer reads (or rejects); whatever
+            // it carried no longer has an effect.
             w.emit(
-                Severity::PotentiallyBreaking,
+                "request-body-removed",
                 Area::RequestBody,
                 &o.pointer,
-                "request body removed; clients that send one have it ignored".to_string(),
+                "request body removed; what clients send is no longer read".to_string(),
                 None,
             );
             Ok(())
@@ -474,14 +533,14 @@ fn request_body<'a>(
         (Some(o), Some(n)) => {
             match (is_required(o.value), is_required(n.value)) {
                 (false, true) => w.emit(
-                    Severity::Breaking,
+                    "request-body-became-required",
                     Area::RequestBody,
                     &n.pointer,
                     "request body is now required".to_string(),
                     None,
                 ),
                 (true, false) => w.emit(
-                    Severity::NonBreaking,
+                    "request-body-became-optional",
                     Area::RequestBody,
                     &n.pointer,
                     "request body is no longer required".to_string(),
@@ -532,7 +591,10 @@ fn content<'a>(
             format!("; now {}", list.join(", "))
         };
         w.emit(
-            Severity::Breaking,
+            polarity.pick_id(
+                "request-body-media-type-removed",
+                "response-media-type-removed",
+            ),
             Area::MediaType,
             &child(&o_base, media),
             format!("{label} media type `{media}` removed{now}"),
@@ -541,7 +603,7 @@ fn content<'a>(
     }
     for media in &added {
         w.emit(
-            Severity::NonBreaking,
+            polarity.pick_id("request-body-media-type-added", "response-media-type-added"),
             Area::MediaType,
             &child(&n_base, media),
             format!("new {label} media type `{media}`"),
@@ -552,12 +614,40 @@ fn content<'a>(
         let Some(n_media) = n.get(media) else {
             continue;
         };
-        let (Some(os), Some(ns)) = (o_media.get("schema"), n_media.get("schema")) else {
-            continue;
-        };
         let os_ptr = child(&child(&o_base, media), "schema");
         let ns_ptr = child(&child(&n_base, media), "schema");
-        let loc = Loc::root(format!("{label} {media}"));
+        let (os, ns) = match (o_media.get("schema"), n_media.get("schema")) {
+            (Some(os), Some(ns)) => (os, ns),
+            (None, Some(_)) => {
+                // A media type without a schema accepts (or may hold) anything.
+                w.emit(
+                    polarity.pick_id(
+                        "request-body-media-type-schema-added",
+                        "response-body-media-type-schema-added",
+                    ),
+                    Area::MediaType,
+                    &ns_ptr,
+                    format!("{label} media type `{media}` now has a schema"),
+                    None,
+                );
+                continue;
+            }
+            (Some(_), None) => {
+                w.emit(
+                    polarity.pick_id(
+                        "request-body-media-type-schema-removed",
+                        "response-body-media-type-schema-removed",
+                    ),
+                    Area::MediaType,
+                    &os_ptr,
+                    format!("{label} media type `{media}` no longer has a schema"),
+                    None,
+                );
+                continue;
+            }
+            (None, None) => continue,
+        };
+        let loc = Loc::root(Root::Body, format!("{label} {media}"));
         if polarity == Polarity::Response && is_event_stream(media) {
             w.events(os, &os_ptr, ns, &ns_ptr, &loc)?;
         } else {
@@ -587,7 +677,11 @@ fn responses<'a>(
     let n_base = child(&new.pointer, "responses");
     for status in o.keys().filter(|k| !n.contains_key(*k)) {
         w.emit(
-            Severity::Breaking,
+            if is_success(status) {
+                "response-success-status-removed"
+            } else {
+                "response-non-success-status-removed"
+            },
             Area::Response,
             &child(&o_base, status),
             format!("response status {status} removed"),
@@ -596,7 +690,11 @@ fn responses<'a>(
     }
     for status in n.keys().filter(|k| !o.contains_key(*k)) {
         w.emit(
-            Severity::NonBreaking,
+            if is_success(status) {
+                "response-success-status-added"
+            } else {
+                "response-non-success-status-added"
+            },
             Area::Response,
             &child(&n_base, status),
             format!("new response status {status}"),
@@ -624,6 +722,12 @@ fn responses<'a>(
     Ok(())
 }
 
+/// 1XX, 2XX and 3XX statuses (and their `2XX` ranges) are success; 4XX, 5XX and `default`
+/// are not.
+fn is_success(status: &str) -> bool {
+    matches!(status.chars().next(), Some('1' | '2' | '3'))
+}
+
 fn headers<'a>(
     w: &mut Walker<'a>,
     o: &resolve::Node<'a>,
@@ -644,10 +748,15 @@ fn headers<'a>(
     let (old_headers, new_headers) = (collect(o), collect(n));
     let o_base = child(&o.pointer, "headers");
     let n_base = child(&n.pointer, "headers");
-    for (key, (name, _)) in &old_headers {
+    for (key, (name, o_header)) in &old_headers {
         if !new_headers.contains_key(key) {
+            let oh = resolve::deref(w.old, o_header, &child(&o_base, name))?;
             w.emit(
-                Severity::Breaking,
+                if is_required(oh.value) {
+                    "required-response-header-removed"
+                } else {
+                    "optional-response-header-removed"
+                },
                 Area::ResponseHeader,
                 &child(&o_base, name),
                 format!("response header `{name}` removed"),
@@ -658,7 +767,7 @@ fn headers<'a>(
     for (key, (name, n_header)) in &new_headers {
         let Some((old_name, o_header)) = old_headers.get(key) else {
             w.emit(
-                Severity::NonBreaking,
+                "response-header-added",
                 Area::ResponseHeader,
                 &child(&n_base, name),
                 format!("new response header `{name}`"),
@@ -670,14 +779,14 @@ fn headers<'a>(
         let nh = resolve::deref(w.new, n_header, &child(&n_base, name))?;
         match (is_required(oh.value), is_required(nh.value)) {
             (true, false) => w.emit(
-                Severity::Breaking,
+                "response-header-became-optional",
                 Area::ResponseHeader,
                 &nh.pointer,
                 format!("response header `{name}` is no longer required (may be absent)"),
                 Some(label),
             ),
             (false, true) => w.emit(
-                Severity::NonBreaking,
+                "response-header-became-required",
                 Area::ResponseHeader,
                 &nh.pointer,
                 format!("response header `{name}` is now always present"),
@@ -692,7 +801,7 @@ fn headers<'a>(
                 ns,
                 &child(&nh.pointer, "schema"),
                 Polarity::Response,
-                &Loc::root(format!("{label} header `{name}`")),
+                &Loc::root(Root::Header, format!("{label} header `{name}`")),
             )?;
         }
     }
@@ -792,7 +901,7 @@ fn security<'a>(
                 now.join(" or ")
             )
         };
-        w.emit(Severity::Breaking, Area::Security, &n_ptr, what, None);
+        w.emit("api-security-tightened", Area::Security, &n_ptr, what, None);
     }
     for alt in &n {
         if !o.contains(alt) {
@@ -803,7 +912,7 @@ fn security<'a>(
             };
             // Adding an alternative only breaks clients when no old alternative survives,
             // which the loop above reports.
-            w.emit(Severity::NonBreaking, Area::Security, &n_ptr, what, None);
+            w.emit("api-security-relaxed", Area::Security, &n_ptr, what, None);
         }
     }
     // A scheme still named the same but defined differently (bearer -> apiKey).
@@ -825,7 +934,7 @@ fn security<'a>(
         };
         if strip(old_scheme) != strip(new_scheme) {
             w.emit(
-                Severity::Breaking,
+                "api-security-scheme-changed",
                 Area::Security,
                 &scheme_ptr,
                 format!("security scheme `{name}` changed"),
@@ -834,4 +943,43 @@ fn security<'a>(
         }
     }
     Ok(())
+}
+
+/// Security schemes added to or removed from `components`: information for the changelog.
+/// An operation that used a removed or redefined scheme reports its own change.
+fn security_components(old: &Spec, new: &Spec, raw: &mut Vec<RawChange>) {
+    let names = |spec: &Spec| -> BTreeSet<String> {
+        spec.doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let (o, n) = (names(old), names(new));
+    let mut push = |id: &str, name: &str, what: String| {
+        raw.push(RawChange {
+            id: id.to_string(),
+            severity: rules::severity(id),
+            area: Area::Security,
+            operation_id: None,
+            endpoint: None,
+            pointer: child("/components/securitySchemes", name),
+            what,
+            context: None,
+        });
+    };
+    for name in o.difference(&n) {
+        push(
+            "api-security-component-removed",
+            name,
+            format!("security scheme `{name}` removed from components"),
+        );
+    }
+    for name in n.difference(&o) {
+        push(
+            "api-security-component-added",
+            name,
+            format!("security scheme `{name}` added to components"),
+        );
+    }
 }

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use sb_spec::resolve::{self, Node};
+use sb_spec::resolve::{self, Node, child};
 use sb_spec::stream::event_types;
 use sb_spec::{Spec, SpecError};
 use serde_json::Value;
 
 use crate::change::{Area, RawChange, Severity};
+use crate::rules;
 
 /// Which way data flows through a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +22,8 @@ pub(crate) enum Polarity {
 }
 
 impl Polarity {
-    /// The severity for a change, given what it means in each direction.
-    fn pick(self, request: Severity, response: Severity) -> Severity {
+    /// The rule id for a change, given its id in each direction.
+    pub fn pick_id(self, request: &'static str, response: &'static str) -> &'static str {
         match self {
             Polarity::Request => request,
             Polarity::Response => response,
@@ -37,9 +38,20 @@ impl Polarity {
     }
 }
 
-/// Where in an operation a schema sits, for messages.
+/// What a schema belongs to: a body (request, response or SSE event), a parameter or a
+/// response header. Decides the scope of rule ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Root {
+    Body,
+    Parameter,
+    Header,
+}
+
+/// Where in an operation a schema sits, for messages and rule ids.
 #[derive(Debug, Clone)]
 pub(crate) struct Loc {
+    /// What the schema belongs to.
+    pub root: Root,
     /// `request body application/json`, `response 200 text/event-stream`, ...
     pub context: String,
     /// Dotted path from the body root (`brandAssets.primaryColor`, `results[].id`).
@@ -52,8 +64,9 @@ pub(crate) struct Loc {
 
 impl Loc {
     /// A location at the root of a body or parameter.
-    pub fn root(context: impl Into<String>) -> Loc {
+    pub fn root(root: Root, context: impl Into<String>) -> Loc {
         Loc {
+            root,
             context: context.into(),
             field: String::new(),
             event: None,
@@ -77,6 +90,26 @@ impl Loc {
         Loc {
             field: format!("{}[]", self.field),
             ..self.clone()
+        }
+    }
+
+    /// The values of a map (`additionalProperties`): `metadata.*`.
+    fn values(&self) -> Loc {
+        self.property("*")
+    }
+
+    /// The scope of schema keyword rule ids: `request-body` at the root of a request body,
+    /// `request-property` below it, `request-parameter` for a parameter's schema, and the
+    /// same on the response side (`response-header` for headers; SSE events are response
+    /// bodies).
+    pub fn scope(&self, polarity: Polarity) -> &'static str {
+        match (polarity, self.root, self.field.is_empty()) {
+            (Polarity::Request, Root::Parameter, _) => "request-parameter",
+            (Polarity::Request, _, true) => "request-body",
+            (Polarity::Request, _, false) => "request-property",
+            (Polarity::Response, Root::Header, _) => "response-header",
+            (Polarity::Response, _, true) => "response-body",
+            (Polarity::Response, _, false) => "response-property",
         }
     }
 
@@ -121,17 +154,18 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Records one change.
+    /// Records one change of rule `id`; the rule decides its severity.
     pub fn emit(
         &mut self,
-        severity: Severity,
+        id: &str,
         area: Area,
         pointer: &str,
         what: String,
         context: Option<&str>,
     ) {
         self.out.push(RawChange {
-            severity,
+            id: id.to_string(),
+            severity: rules::severity(id),
             area,
             operation_id: self.operation_id.clone(),
             endpoint: self.endpoint.clone(),
@@ -167,6 +201,23 @@ impl<'a> Walker<'a> {
         result
     }
 
+    /// Records a schema keyword change: the rule id is the location's scope
+    /// (`request-property`, `response-body`, ...) followed by `suffix`.
+    #[expect(clippy::too_many_arguments, reason = "one change and where it is")]
+    fn rule(
+        &mut self,
+        loc: &Loc,
+        polarity: Polarity,
+        suffix: &str,
+        area: Area,
+        pointer: &str,
+        what: String,
+        ctx: Option<&str>,
+    ) {
+        let id = format!("{}-{suffix}", loc.scope(polarity));
+        self.emit(&id, area, pointer, what, ctx);
+    }
+
     fn schema_resolved(
         &mut self,
         o: &Node<'a>,
@@ -179,8 +230,10 @@ impl<'a> Walker<'a> {
         match (resolve::branches(o), resolve::branches(n)) {
             (Some((old_kind, old_list)), Some((new_kind, new_list))) => {
                 if old_kind != new_kind {
-                    self.emit(
-                        Severity::PotentiallyBreaking,
+                    self.rule(
+                        loc,
+                        polarity,
+                        "union-kind-changed",
                         Area::Composition,
                         &n.pointer,
                         format!("{subject} changed from `{old_kind}` to `{new_kind}`"),
@@ -190,8 +243,10 @@ impl<'a> Walker<'a> {
                 self.branches(o, old_kind, old_list, n, new_kind, new_list, polarity, loc)?;
             }
             (Some((kind, _)), None) => {
-                self.emit(
-                    polarity.pick(Severity::Breaking, Severity::PotentiallyBreaking),
+                self.rule(
+                    loc,
+                    polarity,
+                    "unwrapped-from-union",
                     Area::Composition,
                     &n.pointer,
                     format!("{subject} is no longer a `{kind}` of alternatives"),
@@ -199,8 +254,18 @@ impl<'a> Walker<'a> {
                 );
             }
             (None, Some((kind, _))) => {
-                self.emit(
-                    polarity.pick(Severity::PotentiallyBreaking, Severity::Breaking),
+                // A request payload that matches more than one alternative of a `oneOf` is
+                // rejected, so wrapping an accepted schema in overlapping alternatives breaks
+                // clients; `anyOf` accepts a payload matching several.
+                let suffix = if kind == "oneOf" {
+                    "wrapped-in-one-of"
+                } else {
+                    "wrapped-in-any-of"
+                };
+                self.rule(
+                    loc,
+                    polarity,
+                    suffix,
                     Area::Composition,
                     &n.pointer,
                     format!("{subject} became a `{kind}` of alternatives"),
@@ -209,23 +274,29 @@ impl<'a> Walker<'a> {
             }
             (None, None) => {}
         }
+        self.all_of(o, n, polarity, loc)?;
+        self.discriminator(o, n, polarity, loc);
+        if resolve::branches(o).is_some() != resolve::branches(n).is_some() {
+            // Wrapped in or unwrapped from a union: the union's own keywords (none, mostly)
+            // against the plain schema's would list every property as added or removed.
+            return Ok(());
+        }
 
         let old_nullable = resolve::nullable(self.old, o)?;
         let new_nullable = resolve::nullable(self.new, n)?;
-        if !old_nullable && new_nullable {
-            self.emit(
-                polarity.pick(Severity::NonBreaking, Severity::Breaking),
+        if old_nullable != new_nullable {
+            let (suffix, what) = if new_nullable {
+                ("became-nullable", "may now be null")
+            } else {
+                ("became-not-nullable", "no longer allows null")
+            };
+            self.rule(
+                loc,
+                polarity,
+                suffix,
                 Area::Type,
                 &n.pointer,
-                format!("{subject} may now be null"),
-                ctx,
-            );
-        } else if old_nullable && !new_nullable {
-            self.emit(
-                polarity.pick(Severity::Breaking, Severity::NonBreaking),
-                Area::Type,
-                &n.pointer,
-                format!("{subject} no longer allows null"),
+                format!("{subject} {what}"),
                 ctx,
             );
         }
@@ -234,24 +305,22 @@ impl<'a> Walker<'a> {
         let new_type = resolve::type_of(self.new, n)?;
         if old_type != new_type {
             let composed = resolve::branches(o).is_some() || resolve::branches(n).is_some();
-            let severity = match (old_type.as_deref(), new_type.as_deref()) {
-                (Some("integer"), Some("number")) => {
-                    polarity.pick(Severity::NonBreaking, Severity::Breaking)
-                }
-                (Some("number"), Some("integer")) => {
-                    polarity.pick(Severity::Breaking, Severity::NonBreaking)
-                }
-                (None, Some(_)) => polarity.pick(Severity::Breaking, Severity::NonBreaking),
-                (Some(_), None) => polarity.pick(Severity::NonBreaking, Severity::Breaking),
-                _ => Severity::Breaking,
+            let suffix = match (old_type.as_deref(), new_type.as_deref()) {
+                (Some("integer"), Some("number")) => "type-generalized",
+                (Some("number"), Some("integer")) => "type-specialized",
+                (None, Some(_)) => "type-set",
+                (Some(_), None) => "type-unset",
+                _ => "type-changed",
             };
             if !composed {
                 let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "any".to_string());
                 let pointer = resolve::keyword(self.new, n, "type")?
                     .map(|(_, p)| p)
                     .unwrap_or_else(|| n.pointer.clone());
-                self.emit(
-                    severity,
+                self.rule(
+                    loc,
+                    polarity,
+                    suffix,
                     Area::Type,
                     &pointer,
                     format!(
@@ -266,20 +335,19 @@ impl<'a> Walker<'a> {
             }
         }
 
-        self.format(o, n, polarity, &subject, ctx)?;
+        self.format(o, n, polarity, loc)?;
         // The event type property's enum is the event's identity: its values are compared
         // as event types, not as an enum.
         let is_event_tag = loc.event.is_some() && loc.event_property.as_ref() == Some(&loc.field);
         if !is_event_tag {
-            self.enumeration(o, n, polarity, &subject, ctx)?;
+            self.enumeration(o, n, polarity, loc)?;
         }
-        self.default(o, n, &subject, ctx)?;
-        self.constraints(o, n, polarity, &subject, ctx)?;
+        self.default(o, n, polarity, loc)?;
+        self.constraints(o, n, polarity, loc)?;
 
-        let is_object = |t: &Option<String>| t.as_deref() == Some("object");
-        if is_object(&old_type) || is_object(&new_type) {
-            self.object(o, n, polarity, loc)?;
-        }
+        // Properties are compared whatever the `type` says: `properties` under a schema typed
+        // `string` (or untyped) still validate objects and generate fields.
+        self.object(o, n, polarity, loc)?;
         if let (Some((old_items, old_items_ptr)), Some((new_items, new_items_ptr))) = (
             resolve::keyword(self.old, o, "items")?,
             resolve::keyword(self.new, n, "items")?,
@@ -296,41 +364,201 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
+    /// `allOf` members added or removed, matched by component name, inline members by
+    /// position. Their merged properties and keywords are compared on their own; this
+    /// reports the member itself (a new request member's constraints all apply).
+    fn all_of(
+        &mut self,
+        o: &Node<'a>,
+        n: &Node<'a>,
+        polarity: Polarity,
+        loc: &Loc,
+    ) -> Result<(), SpecError> {
+        let members = |spec: &'a Spec, node: &Node<'a>| -> Result<Vec<Member>, SpecError> {
+            let mut out = Vec::new();
+            let mut inline = 0;
+            let list = node.value.get("allOf").and_then(Value::as_array);
+            for (index, member) in list.into_iter().flatten().enumerate() {
+                let pointer = format!("{}/allOf/{index}", node.pointer);
+                let resolved = resolve::deref(spec, member, &pointer)?;
+                let key = match &resolved.ref_name {
+                    Some(name) => name.clone(),
+                    None => {
+                        inline += 1;
+                        format!("inline #{inline}")
+                    }
+                };
+                out.push(Member {
+                    key,
+                    pointer,
+                    annotation_only: annotation_only(resolved.value),
+                });
+            }
+            Ok(out)
+        };
+        let old = members(self.old, o)?;
+        let new = members(self.new, n)?;
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
+        for member in old.iter().filter(|m| !new.iter().any(|x| x.key == m.key)) {
+            let suffix = if member.annotation_only {
+                "all-of-removed-annotation-only"
+            } else {
+                "all-of-removed"
+            };
+            self.rule(
+                loc,
+                polarity,
+                suffix,
+                Area::Composition,
+                &member.pointer,
+                format!("{subject} `allOf` member `{}` removed", member.key),
+                ctx,
+            );
+        }
+        for member in new.iter().filter(|m| !old.iter().any(|x| x.key == m.key)) {
+            let suffix = if member.annotation_only {
+                "all-of-added-annotation-only"
+            } else {
+                "all-of-added"
+            };
+            self.rule(
+                loc,
+                polarity,
+                suffix,
+                Area::Composition,
+                &member.pointer,
+                format!("{subject} `allOf` member `{}` added", member.key),
+                ctx,
+            );
+        }
+        Ok(())
+    }
+
+    /// `discriminator` added, removed, renamed or remapped: information (branch changes
+    /// themselves are reported by the branch matching).
+    fn discriminator(&mut self, o: &Node<'a>, n: &Node<'a>, polarity: Polarity, loc: &Loc) {
+        let old = o.value.get("discriminator");
+        let new = n.value.get("discriminator");
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
+        let pointer = child(&n.pointer, "discriminator");
+        match (old, new) {
+            (None, Some(_)) => self.rule(
+                loc,
+                polarity,
+                "discriminator-added",
+                Area::Composition,
+                &pointer,
+                format!("{subject} now has a discriminator"),
+                ctx,
+            ),
+            (Some(_), None) => self.rule(
+                loc,
+                polarity,
+                "discriminator-removed",
+                Area::Composition,
+                &child(&o.pointer, "discriminator"),
+                format!("{subject} no longer has a discriminator"),
+                ctx,
+            ),
+            (Some(a), Some(b)) => {
+                let name = |d: &Value| d.get("propertyName").cloned().unwrap_or(Value::Null);
+                if name(a) != name(b) {
+                    self.rule(
+                        loc,
+                        polarity,
+                        "discriminator-property-name-changed",
+                        Area::Composition,
+                        &child(&pointer, "propertyName"),
+                        format!(
+                            "{subject} discriminator property changed from {} to {}",
+                            name(a),
+                            name(b)
+                        ),
+                        ctx,
+                    );
+                }
+                let mapping = |d: &'a Value| {
+                    d.get("mapping")
+                        .and_then(Value::as_object)
+                        .map(|m| m.iter().collect::<Vec<_>>())
+                        .unwrap_or_default()
+                };
+                let (ma, mb) = (mapping(a), mapping(b));
+                let map_ptr = child(&pointer, "mapping");
+                for (key, target) in &ma {
+                    match mb.iter().find(|(k, _)| k == key) {
+                        None => self.rule(
+                            loc,
+                            polarity,
+                            "discriminator-mapping-deleted",
+                            Area::Composition,
+                            &child(&child(&o.pointer, "discriminator/mapping"), key),
+                            format!("{subject} discriminator mapping `{key}` removed"),
+                            ctx,
+                        ),
+                        Some((_, new_target)) if new_target != target => self.rule(
+                            loc,
+                            polarity,
+                            "discriminator-mapping-changed",
+                            Area::Composition,
+                            &child(&map_ptr, key),
+                            format!(
+                                "{subject} discriminator mapping `{key}` changed from {target} to {new_target}"
+                            ),
+                            ctx,
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                for (key, _) in mb.iter().filter(|(k, _)| !ma.iter().any(|(x, _)| x == k)) {
+                    self.rule(
+                        loc,
+                        polarity,
+                        "discriminator-mapping-added",
+                        Area::Composition,
+                        &child(&map_ptr, key),
+                        format!("{subject} discriminator mapping `{key}` added"),
+                        ctx,
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
     fn format(
         &mut self,
         o: &Node<'a>,
         n: &Node<'a>,
         polarity: Polarity,
-        subject: &str,
-        ctx: Option<&str>,
+        loc: &Loc,
     ) -> Result<(), SpecError> {
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
         let old = resolve::keyword(self.old, o, "format")?;
         let new = resolve::keyword(self.new, n, "format")?;
         let text = |v: &Value| v.as_str().unwrap_or("?").to_string();
-        match (old, new) {
-            (Some((a, _)), Some((b, ptr))) if a != b => self.emit(
-                Severity::Breaking,
-                Area::Format,
-                &ptr,
+        let (suffix, ptr, what) = match (old, new) {
+            (Some((a, _)), Some((b, ptr))) if a != b => (
+                "format-changed",
+                ptr,
                 format!("{subject} format changed from {} to {}", text(a), text(b)),
-                ctx,
             ),
-            (None, Some((b, ptr))) => self.emit(
-                polarity.pick(Severity::Breaking, Severity::NonBreaking),
-                Area::Format,
-                &ptr,
+            (None, Some((b, ptr))) => (
+                "format-added",
+                ptr,
                 format!("{subject} now has format {}", text(b)),
-                ctx,
             ),
-            (Some((a, ptr)), None) => self.emit(
-                polarity.pick(Severity::NonBreaking, Severity::Breaking),
-                Area::Format,
-                &ptr,
+            (Some((a, ptr)), None) => (
+                "format-removed",
+                ptr,
                 format!("{subject} no longer has format {}", text(a)),
-                ctx,
             ),
-            _ => {}
-        }
+            _ => return Ok(()),
+        };
+        self.rule(loc, polarity, suffix, Area::Format, &ptr, what, ctx);
         Ok(())
     }
 
@@ -339,9 +567,10 @@ impl<'a> Walker<'a> {
         o: &Node<'a>,
         n: &Node<'a>,
         polarity: Polarity,
-        subject: &str,
-        ctx: Option<&str>,
+        loc: &Loc,
     ) -> Result<(), SpecError> {
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
         let old = resolve::keyword(self.old, o, "enum")?;
         let new = resolve::keyword(self.new, n, "enum")?;
         match (old, new) {
@@ -350,8 +579,10 @@ impl<'a> Walker<'a> {
                 let b = b.as_array().map(Vec::as_slice).unwrap_or_default();
                 for (index, value) in a.iter().enumerate() {
                     if !b.contains(value) {
-                        self.emit(
-                            polarity.pick(Severity::Breaking, Severity::NonBreaking),
+                        self.rule(
+                            loc,
+                            polarity,
+                            "enum-value-removed",
                             Area::Enum,
                             &format!("{a_ptr}/{index}"),
                             format!("{subject} enum value {value} removed"),
@@ -364,8 +595,10 @@ impl<'a> Walker<'a> {
                         // A new request value is harmless on the wire, but generated clients
                         // share one enum type between requests and responses, so exhaustive
                         // matches over it stop compiling.
-                        self.emit(
-                            polarity.pick(Severity::PotentiallyBreaking, Severity::Breaking),
+                        self.rule(
+                            loc,
+                            polarity,
+                            "enum-value-added",
                             Area::Enum,
                             &format!("{b_ptr}/{index}"),
                             format!("{subject} enum value {value} added"),
@@ -374,15 +607,19 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
-            (None, Some((_, ptr))) => self.emit(
-                polarity.pick(Severity::Breaking, Severity::NonBreaking),
+            (None, Some((_, ptr))) => self.rule(
+                loc,
+                polarity,
+                "became-enum",
                 Area::Enum,
                 &ptr,
                 format!("{subject} is now restricted to an enum"),
                 ctx,
             ),
-            (Some((_, ptr)), None) => self.emit(
-                polarity.pick(Severity::NonBreaking, Severity::Breaking),
+            (Some((_, ptr)), None) => self.rule(
+                loc,
+                polarity,
+                "became-not-enum",
                 Area::Enum,
                 &ptr,
                 format!("{subject} is no longer restricted to an enum"),
@@ -393,39 +630,39 @@ impl<'a> Walker<'a> {
         Ok(())
     }
 
+    /// A request default is what the server assumes when a client leaves the value out, so
+    /// changing or dropping it changes what those clients get; a response default is what
+    /// generated clients fill in for an absent field.
     fn default(
         &mut self,
         o: &Node<'a>,
         n: &Node<'a>,
-        subject: &str,
-        ctx: Option<&str>,
+        polarity: Polarity,
+        loc: &Loc,
     ) -> Result<(), SpecError> {
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
         let old = resolve::keyword(self.old, o, "default")?;
         let new = resolve::keyword(self.new, n, "default")?;
-        match (old, new) {
-            (Some((a, _)), Some((b, ptr))) if a != b => self.emit(
-                Severity::PotentiallyBreaking,
-                Area::Default,
-                &ptr,
+        let (suffix, ptr, what) = match (old, new) {
+            (Some((a, _)), Some((b, ptr))) if a != b => (
+                "default-value-changed",
+                ptr,
                 format!("{subject} default changed from {a} to {b}"),
-                ctx,
             ),
-            (Some((a, ptr)), None) => self.emit(
-                Severity::PotentiallyBreaking,
-                Area::Default,
-                &ptr,
+            (Some((a, ptr)), None) => (
+                "default-value-removed",
+                ptr,
                 format!("{subject} default {a} removed"),
-                ctx,
             ),
-            (None, Some((b, ptr))) => self.emit(
-                Severity::NonBreaking,
-                Area::Default,
-                &ptr,
+            (None, Some((b, ptr))) => (
+                "default-value-added",
+                ptr,
                 format!("{subject} now defaults to {b}"),
-                ctx,
             ),
-            _ => {}
-        }
+            _ => return Ok(()),
+        };
+        self.rule(loc, polarity, suffix, Area::Default, &ptr, what, ctx);
         Ok(())
     }
 
@@ -434,14 +671,18 @@ impl<'a> Walker<'a> {
         o: &Node<'a>,
         n: &Node<'a>,
         polarity: Polarity,
-        subject: &str,
-        ctx: Option<&str>,
+        loc: &Loc,
     ) -> Result<(), SpecError> {
-        for (keyword, kind) in CONSTRAINTS {
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
+        for (keyword, stem, kind) in CONSTRAINTS {
             let old = resolve::keyword(self.old, o, keyword)?;
             let new = resolve::keyword(self.new, n, keyword)?;
-            let (old_value, new_value) = (old.as_ref().map(|o| o.0), new.as_ref().map(|n| n.0));
-            let Some(tighter) = kind.tighter(old_value, new_value) else {
+            let meaningful = |v: &Option<(&'a Value, String)>| {
+                v.as_ref().map(|(v, _)| *v).filter(|v| !kind.is_vacuous(v))
+            };
+            let (old_value, new_value) = (meaningful(&old), meaningful(&new));
+            let Some(suffix) = kind.suffix(old_value, new_value) else {
                 continue;
             };
             let pointer = new
@@ -450,21 +691,18 @@ impl<'a> Walker<'a> {
                 .map(|(_, p)| p.clone())
                 .unwrap_or_else(|| n.pointer.clone());
             let show = |v: Option<&Value>| v.map_or_else(|| "none".to_string(), Value::to_string);
-            let (severity, verb) = if tighter {
-                (
-                    polarity.pick(Severity::Breaking, Severity::NonBreaking),
-                    "tightened",
-                )
-            } else {
-                // A response that may now hold values outside the old range can break
-                // clients that relied on it (a 0..=10 score drawn as a gauge).
-                (
-                    polarity.pick(Severity::NonBreaking, Severity::PotentiallyBreaking),
-                    "relaxed",
-                )
+            let id_suffix = format!("{stem}-{suffix}");
+            let tighter = crate::rules::find(&format!("request-body-{id_suffix}"))
+                .is_some_and(|r| r.severity == Severity::Breaking);
+            let verb = match (tighter, suffix) {
+                (_, "changed") => "changed",
+                (true, _) => "tightened",
+                (false, _) => "relaxed",
             };
-            self.emit(
-                severity,
+            self.rule(
+                loc,
+                polarity,
+                &id_suffix,
                 Area::Constraint,
                 &pointer,
                 format!(
@@ -488,7 +726,8 @@ impl<'a> Walker<'a> {
         let old = resolve::object_view(self.old, o)?;
         let new = resolve::object_view(self.new, n)?;
         let ctx = Some(loc.context.as_str());
-        let area = if loc.event.is_some() {
+        let event = loc.event.is_some();
+        let area = if event {
             Area::SseEvent
         } else {
             Area::SchemaProperty
@@ -496,18 +735,32 @@ impl<'a> Walker<'a> {
         for (name, old_prop) in &old.properties {
             let field = loc.property(name);
             let subject = field.subject(polarity);
+            let old_node = resolve::deref(self.old, old_prop.schema, &old_prop.pointer)?;
+            let old_access = Access::of(self.old, &old_node)?;
+            let was_required = old.required.contains(name);
             let Some(new_prop) = new.properties.get(name) else {
-                let severity = match polarity {
-                    Polarity::Response => Severity::Breaking,
-                    Polarity::Request if new.closed => Severity::Breaking,
-                    Polarity::Request => Severity::PotentiallyBreaking,
-                };
-                let why = match polarity {
-                    Polarity::Response => "",
-                    Polarity::Request if new.closed => {
-                        "; the schema rejects unknown properties, so clients that send it fail"
+                let (id, why) = match polarity {
+                    Polarity::Request if old_access.read_only => (
+                        "request-read-only-property-removed",
+                        "; it was readOnly, so clients never sent it",
+                    ),
+                    Polarity::Request if new.closed => (
+                        "request-property-removed-from-closed-schema",
+                        "; the schema rejects unknown properties, so clients that send it fail",
+                    ),
+                    Polarity::Request => (
+                        "request-property-removed",
+                        "; clients that send it have it ignored",
+                    ),
+                    Polarity::Response if old_access.write_only => (
+                        "response-write-only-property-removed",
+                        "; it was writeOnly, so responses never held it",
+                    ),
+                    Polarity::Response if event => ("sse-event-field-removed", ""),
+                    Polarity::Response if was_required => {
+                        ("response-required-property-removed", "")
                     }
-                    Polarity::Request => "; clients that send it have it ignored",
+                    Polarity::Response => ("response-optional-property-removed", ""),
                 };
                 let renamed = new
                     .properties
@@ -518,7 +771,7 @@ impl<'a> Walker<'a> {
                     .map(|(other, _)| format!("; renamed to `{other}`?"))
                     .unwrap_or_default();
                 self.emit(
-                    severity,
+                    id,
                     area,
                     &old_prop.pointer,
                     format!("{subject} removed{why}{renamed}"),
@@ -526,24 +779,86 @@ impl<'a> Walker<'a> {
                 );
                 continue;
             };
-            let was_required = old.required.contains(name);
+            let new_node = resolve::deref(self.new, new_prop.schema, &new_prop.pointer)?;
+            let new_access = Access::of(self.new, &new_node)?;
             let is_required = new.required.contains(name);
-            if was_required != is_required {
-                let (severity, what) = match (polarity, is_required) {
-                    (Polarity::Request, true) => (Severity::Breaking, "is now required"),
-                    (Polarity::Request, false) => (Severity::NonBreaking, "is no longer required"),
-                    (Polarity::Response, false) => {
-                        (Severity::Breaking, "is no longer required (may be absent)")
+            // readOnly properties are not request fields and writeOnly ones are not response
+            // fields: their transitions are the change, their requiredness is not.
+            let hidden = |a: &Access| match polarity {
+                Polarity::Request => a.read_only,
+                Polarity::Response => a.write_only,
+            };
+            self.access(
+                &old_access,
+                &new_access,
+                is_required,
+                polarity,
+                area,
+                &new_prop.pointer,
+                &subject,
+                ctx,
+            );
+            if was_required != is_required && !hidden(&old_access) && !hidden(&new_access) {
+                let (id, what) = match (polarity, is_required) {
+                    (Polarity::Request, true) => {
+                        ("request-property-became-required", "is now required")
                     }
-                    (Polarity::Response, true) => (Severity::NonBreaking, "is now always present"),
+                    (Polarity::Request, false) => {
+                        ("request-property-became-optional", "is no longer required")
+                    }
+                    (Polarity::Response, false) if event => (
+                        "sse-event-field-became-optional",
+                        "is no longer required (may be absent)",
+                    ),
+                    (Polarity::Response, false) => (
+                        "response-property-became-optional",
+                        "is no longer required (may be absent)",
+                    ),
+                    (Polarity::Response, true) if event => {
+                        ("sse-event-field-became-required", "is now always present")
+                    }
+                    (Polarity::Response, true) => {
+                        ("response-property-became-required", "is now always present")
+                    }
                 };
                 self.emit(
-                    severity,
+                    id,
                     area,
                     &new_prop.pointer,
                     format!("{subject} {what}"),
                     ctx,
                 );
+            }
+            let deprecated = |node: &Node<'_>| {
+                node.value
+                    .get("deprecated")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            };
+            match (deprecated(&old_node), deprecated(&new_node)) {
+                (false, true) => self.rule(
+                    &field,
+                    polarity,
+                    "deprecated",
+                    area,
+                    &child(&new_node.pointer, "deprecated"),
+                    format!("{subject} deprecated"),
+                    ctx,
+                ),
+                (true, false) => self.rule(
+                    &field,
+                    polarity,
+                    "reactivated",
+                    area,
+                    &new_node.pointer,
+                    format!("{subject} no longer deprecated"),
+                    ctx,
+                ),
+                _ => {}
+            }
+            if hidden(&old_access) && hidden(&new_access) {
+                // Not part of this direction's payload in either version.
+                continue;
             }
             self.schema(
                 old_prop.schema,
@@ -560,44 +875,177 @@ impl<'a> Walker<'a> {
             }
             let subject = loc.property(name).subject(polarity);
             let required = new.required.contains(name);
-            let (severity, what) = match polarity {
-                Polarity::Request if required => {
-                    (Severity::Breaking, format!("new required {subject}"))
-                }
-                Polarity::Request => (Severity::NonBreaking, format!("new optional {subject}")),
+            let new_node = resolve::deref(self.new, new_prop.schema, &new_prop.pointer)?;
+            let access = Access::of(self.new, &new_node)?;
+            let (id, what) = match polarity {
+                Polarity::Request if access.read_only => (
+                    "new-read-only-request-property",
+                    format!("new readOnly {subject} (clients do not send it)"),
+                ),
+                Polarity::Request if required => (
+                    "new-required-request-property",
+                    format!("new required {subject}"),
+                ),
+                Polarity::Request => (
+                    "new-optional-request-property",
+                    format!("new optional {subject}"),
+                ),
+                Polarity::Response if access.write_only => (
+                    "response-write-only-property-added",
+                    format!("new writeOnly {subject} (not in responses)"),
+                ),
                 // Clients generated from a closed schema deny unknown fields.
                 Polarity::Response if old.closed => (
-                    Severity::PotentiallyBreaking,
+                    if event {
+                        "sse-event-field-added-to-closed-schema"
+                    } else {
+                        "response-property-added-to-closed-schema"
+                    },
                     format!("new {subject} in a schema with additionalProperties: false"),
                 ),
-                Polarity::Response => (Severity::NonBreaking, format!("new {subject}")),
+                Polarity::Response if event => ("sse-event-field-added", format!("new {subject}")),
+                Polarity::Response if required => {
+                    ("response-required-property-added", format!("new {subject}"))
+                }
+                Polarity::Response => {
+                    ("response-optional-property-added", format!("new {subject}"))
+                }
             };
-            self.emit(severity, area, &new_prop.pointer, what, ctx);
+            self.emit(id, area, &new_prop.pointer, what, ctx);
         }
+        let subject = loc.subject(polarity);
         if old.closed != new.closed {
-            let subject = loc.subject(polarity);
-            let (severity, what) = match (polarity, new.closed) {
-                (Polarity::Request, true) => {
-                    (Severity::Breaking, "no longer accepts unknown properties")
-                }
-                (Polarity::Request, false) => (Severity::NonBreaking, "accepts unknown properties"),
-                (Polarity::Response, false) => (
-                    Severity::PotentiallyBreaking,
-                    "may now hold unknown properties",
-                ),
-                (Polarity::Response, true) => {
-                    (Severity::NonBreaking, "no longer holds unknown properties")
-                }
+            let (suffix, what) = if new.closed {
+                (
+                    "additional-properties-forbidden",
+                    match polarity {
+                        Polarity::Request => "no longer accepts unknown properties",
+                        Polarity::Response => "no longer holds unknown properties",
+                    },
+                )
+            } else {
+                (
+                    "additional-properties-allowed",
+                    match polarity {
+                        Polarity::Request => "accepts unknown properties",
+                        Polarity::Response => "may now hold unknown properties",
+                    },
+                )
             };
-            self.emit(
-                severity,
+            self.rule(
+                loc,
+                polarity,
+                suffix,
                 Area::SchemaProperty,
                 &n.pointer,
                 format!("{subject} {what}"),
                 ctx,
             );
         }
+        self.additional(o, n, polarity, loc)
+    }
+
+    /// Map values: `additionalProperties` holding a schema is compared like a property
+    /// (`metadata.*`); gaining or losing that schema changes what values are allowed.
+    fn additional(
+        &mut self,
+        o: &Node<'a>,
+        n: &Node<'a>,
+        polarity: Polarity,
+        loc: &Loc,
+    ) -> Result<(), SpecError> {
+        let schema_of = |spec: &'a Spec, node: &Node<'a>| {
+            resolve::keyword(spec, node, "additionalProperties")
+                .map(|found| found.filter(|(v, _)| v.is_object()))
+        };
+        let old = schema_of(self.old, o)?;
+        let new = schema_of(self.new, n)?;
+        let closed =
+            |node: &Node<'a>| node.value.get("additionalProperties") == Some(&Value::Bool(false));
+        let subject = loc.subject(polarity);
+        let ctx = Some(loc.context.as_str());
+        match (old, new) {
+            (Some((ov, op)), Some((nv, np))) => {
+                self.schema(ov, &op, nv, &np, polarity, &loc.values())?;
+            }
+            // Going to or from `false` is reported as forbidden/allowed above.
+            (None, Some((_, np))) if !closed(o) => self.rule(
+                loc,
+                polarity,
+                "additional-properties-schema-added",
+                Area::SchemaProperty,
+                &np,
+                format!("{subject} map values now have a schema"),
+                ctx,
+            ),
+            (Some((_, op)), None) if !closed(n) => self.rule(
+                loc,
+                polarity,
+                "additional-properties-schema-removed",
+                Area::SchemaProperty,
+                &op,
+                format!("{subject} map values no longer have a schema (any value)"),
+                ctx,
+            ),
+            _ => {}
+        }
         Ok(())
+    }
+
+    /// readOnly/writeOnly transitions of a property present in both versions.
+    #[expect(clippy::too_many_arguments, reason = "one property and where it is")]
+    fn access(
+        &mut self,
+        old: &Access,
+        new: &Access,
+        required: bool,
+        polarity: Polarity,
+        area: Area,
+        pointer: &str,
+        subject: &str,
+        ctx: Option<&str>,
+    ) {
+        let report = |this: &mut Self, id: &str, what: &str| {
+            this.emit(id, area, pointer, format!("{subject} {what}"), ctx);
+        };
+        if old.read_only != new.read_only {
+            let id = match (polarity, new.read_only, required) {
+                (Polarity::Request, true, _) => "request-property-became-read-only",
+                (Polarity::Request, false, true) => {
+                    "request-required-property-became-not-read-only"
+                }
+                (Polarity::Request, false, false) => {
+                    "request-optional-property-became-not-read-only"
+                }
+                (Polarity::Response, true, _) => "response-property-became-read-only",
+                (Polarity::Response, false, _) => "response-property-became-not-read-only",
+            };
+            let what = if new.read_only {
+                "became readOnly"
+            } else {
+                "is no longer readOnly"
+            };
+            report(self, id, what);
+        }
+        if old.write_only != new.write_only {
+            let id = match (polarity, new.write_only, required) {
+                (Polarity::Request, true, _) => "request-property-became-write-only",
+                (Polarity::Request, false, _) => "request-property-became-not-write-only",
+                (Polarity::Response, true, _) => "response-property-became-write-only",
+                (Polarity::Response, false, true) => {
+                    "response-required-property-became-not-write-only"
+                }
+                (Polarity::Response, false, false) => {
+                    "response-optional-property-became-not-write-only"
+                }
+            };
+            let what = if new.write_only {
+                "became writeOnly"
+            } else {
+                "is no longer writeOnly"
+            };
+            report(self, id, what);
+        }
     }
 
     /// Matches `oneOf`/`anyOf` branches by component name, then by discriminator value, then
@@ -643,9 +1091,12 @@ impl<'a> Walker<'a> {
         }
         let ctx = Some(loc.context.as_str());
         let subject = loc.subject(polarity);
+        let kind_stem = |kind: &str| if kind == "oneOf" { "one-of" } else { "any-of" };
         for i in old_left {
-            self.emit(
-                polarity.pick(Severity::Breaking, Severity::PotentiallyBreaking),
+            self.rule(
+                loc,
+                polarity,
+                &format!("{}-removed", kind_stem(old_kind)),
                 Area::Composition,
                 &format!("{}/{old_kind}/{i}", o.pointer),
                 format!("{subject} alternative `{}` removed", old_keys[i].label(i)),
@@ -653,8 +1104,10 @@ impl<'a> Walker<'a> {
             );
         }
         for j in new_left {
-            self.emit(
-                polarity.pick(Severity::NonBreaking, Severity::Breaking),
+            self.rule(
+                loc,
+                polarity,
+                &format!("{}-added", kind_stem(new_kind)),
                 Area::Composition,
                 &format!("{}/{new_kind}/{j}", n.pointer),
                 format!("{subject} alternative `{}` added", new_keys[j].label(j)),
@@ -689,7 +1142,7 @@ impl<'a> Walker<'a> {
         let ctx = Some(loc.context.as_str());
         if old_events.property != new_events.property {
             self.emit(
-                Severity::Breaking,
+                "sse-event-type-property-renamed",
                 Area::SseEvent,
                 &resolve::deref(self.new, new, new_ptr)?.pointer,
                 format!(
@@ -702,7 +1155,7 @@ impl<'a> Walker<'a> {
         for (name, event) in &old_events.events {
             if !new_events.events.contains_key(name) {
                 self.emit(
-                    Severity::Breaking,
+                    "sse-event-type-removed",
                     Area::SseEvent,
                     &event.pointer,
                     format!("event type `{name}` removed"),
@@ -715,7 +1168,7 @@ impl<'a> Walker<'a> {
                 // Clients that skip unknown events are fine; clients that check the type
                 // against a fixed list (as the frontend's stream-format test does) fail.
                 None => self.emit(
-                    Severity::PotentiallyBreaking,
+                    "sse-event-type-added",
                     Area::SseEvent,
                     &event.pointer,
                     format!("new event type `{name}`"),
@@ -794,6 +1247,48 @@ fn branch_keys(
     Ok(keys)
 }
 
+/// An `allOf` member as the diff matches it across versions.
+struct Member {
+    /// The component name, or `inline #N`.
+    key: String,
+    pointer: String,
+    annotation_only: bool,
+}
+
+/// Whether an `allOf` member only annotates (`description`, `title`, examples, `x-*`):
+/// adding or removing it changes no payload.
+fn annotation_only(schema: &Value) -> bool {
+    const ANNOTATIONS: [&str; 8] = [
+        "description",
+        "title",
+        "example",
+        "examples",
+        "externalDocs",
+        "deprecated",
+        "$comment",
+        "xml",
+    ];
+    schema.as_object().is_some_and(|m| {
+        m.keys()
+            .all(|k| ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+    })
+}
+
+/// readOnly/writeOnly of a property.
+struct Access {
+    read_only: bool,
+    write_only: bool,
+}
+
+impl Access {
+    fn of(spec: &Spec, node: &Node<'_>) -> Result<Access, SpecError> {
+        Ok(Access {
+            read_only: resolve::read_only(spec, node)?,
+            write_only: resolve::write_only(spec, node)?,
+        })
+    }
+}
+
 /// How a validation keyword narrows what is allowed.
 #[derive(Debug, Clone, Copy)]
 enum Constraint {
@@ -801,60 +1296,99 @@ enum Constraint {
     Lower,
     /// Smaller is tighter (`maximum`, `maxLength`).
     Upper,
-    /// `true` is tighter (`uniqueItems`, boolean `exclusiveMinimum` of 3.0).
+    /// `true` is tighter (`uniqueItems`).
     Flag,
-    /// Any change tightens, removal relaxes (`pattern`, `multipleOf`).
+    /// A 3.0 boolean flag or a 3.1 number; `true` or a number is tighter than nothing.
+    /// `lower` tells `exclusiveMinimum` (larger is tighter) from `exclusiveMaximum`.
+    Exclusive { lower: bool },
+    /// Any change counts as both tightened and relaxed (`pattern`, `multipleOf`).
     Opaque,
 }
 
-const CONSTRAINTS: [(&str, Constraint); 13] = [
-    ("minimum", Constraint::Lower),
-    ("maximum", Constraint::Upper),
-    ("exclusiveMinimum", Constraint::Flag),
-    ("exclusiveMaximum", Constraint::Flag),
-    ("multipleOf", Constraint::Opaque),
-    ("minLength", Constraint::Lower),
-    ("maxLength", Constraint::Upper),
-    ("pattern", Constraint::Opaque),
-    ("minItems", Constraint::Lower),
-    ("maxItems", Constraint::Upper),
-    ("uniqueItems", Constraint::Flag),
-    ("minProperties", Constraint::Lower),
-    ("maxProperties", Constraint::Upper),
+/// Keyword, rule id stem, and how it narrows.
+const CONSTRAINTS: [(&str, &str, Constraint); 13] = [
+    ("minimum", "min", Constraint::Lower),
+    ("maximum", "max", Constraint::Upper),
+    (
+        "exclusiveMinimum",
+        "exclusive-min",
+        Constraint::Exclusive { lower: true },
+    ),
+    (
+        "exclusiveMaximum",
+        "exclusive-max",
+        Constraint::Exclusive { lower: false },
+    ),
+    ("multipleOf", "multiple-of", Constraint::Opaque),
+    ("minLength", "min-length", Constraint::Lower),
+    ("maxLength", "max-length", Constraint::Upper),
+    ("pattern", "pattern", Constraint::Opaque),
+    ("minItems", "min-items", Constraint::Lower),
+    ("maxItems", "max-items", Constraint::Upper),
+    ("uniqueItems", "unique-items", Constraint::Flag),
+    ("minProperties", "min-properties", Constraint::Lower),
+    ("maxProperties", "max-properties", Constraint::Upper),
 ];
 
+/// Patterns that match every string: an empty pattern or `.*` constrains nothing, so adding
+/// or removing one is no change.
+fn trivial_pattern(pattern: &str) -> bool {
+    let core = pattern.strip_prefix('^').unwrap_or(pattern);
+    let core = core.strip_suffix('$').unwrap_or(core);
+    matches!(core, "" | ".*" | "(.*)" | "[\\s\\S]*" | "(?s).*")
+}
+
 impl Constraint {
-    /// `Some(true)` when the new value allows less, `Some(false)` when more, `None` when equal.
-    fn tighter(self, old: Option<&Value>, new: Option<&Value>) -> Option<bool> {
+    /// Whether a value constrains nothing (an empty or `.*` pattern, `uniqueItems: false`,
+    /// a 3.0 `exclusiveMinimum: false`), and is read as absent.
+    fn is_vacuous(self, value: &Value) -> bool {
+        match (self, value) {
+            (Constraint::Opaque, Value::String(p)) => trivial_pattern(p),
+            (Constraint::Flag | Constraint::Exclusive { .. }, Value::Bool(b)) => !b,
+            _ => false,
+        }
+    }
+
+    /// The rule id suffix of a change from `old` to `new` (both meaningful or absent):
+    /// `set`, `unset`, `increased`, `decreased`, or `added`, `removed`, `changed` for opaque
+    /// keywords; `None` when equal.
+    fn suffix(self, old: Option<&Value>, new: Option<&Value>) -> Option<&'static str> {
         if old == new {
             return None;
         }
+        let moved = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) if a == b => None,
+            (Some(a), Some(b)) if b > a => Some("increased"),
+            _ => Some("decreased"),
+        };
         match self {
-            Constraint::Lower | Constraint::Upper => {
-                // OpenAPI 3.1 numeric exclusive bounds are not flags; they are handled the
-                // same way as the plain bounds.
-                let (Some(a), Some(b)) = (old.and_then(Value::as_f64), new.and_then(Value::as_f64))
-                else {
-                    return Some(new.is_some());
+            Constraint::Lower | Constraint::Upper => match (old, new) {
+                (None, Some(_)) => Some("set"),
+                (Some(_), None) => Some("unset"),
+                (Some(a), Some(b)) => moved(a, b),
+                (None, None) => None,
+            },
+            Constraint::Flag => Some(if new.is_some() { "set" } else { "unset" }),
+            Constraint::Exclusive { lower } => {
+                // Turning an exclusive bound on tightens: for a lower bound that reads as
+                // `increased`, for an upper bound as `decreased`.
+                let (tighter, looser) = if lower {
+                    ("increased", "decreased")
+                } else {
+                    ("decreased", "increased")
                 };
-                if a == b {
-                    return None;
+                match (old, new) {
+                    (Some(a), Some(b)) if a.is_number() && b.is_number() => moved(a, b),
+                    (_, Some(_)) => Some(tighter),
+                    (Some(_), None) => Some(looser),
+                    (None, None) => None,
                 }
-                Some(matches!(self, Constraint::Lower) == (b > a))
             }
-            Constraint::Flag => {
-                let on = |v: Option<&Value>| match v {
-                    Some(Value::Bool(b)) => *b,
-                    Some(Value::Number(_)) => true,
-                    _ => false,
-                };
-                if on(old) == on(new) && old.is_some_and(Value::is_number) {
-                    // Numeric exclusive bounds (3.1) that moved: treat like a lower bound.
-                    return Constraint::Opaque.tighter(old, new);
-                }
-                (on(old) != on(new)).then_some(on(new))
-            }
-            Constraint::Opaque => Some(new.is_some()),
+            Constraint::Opaque => Some(match (old, new) {
+                (None, _) => "added",
+                (_, None) => "removed",
+                _ => "changed",
+            }),
         }
     }
 }

@@ -143,6 +143,24 @@ pub fn nullable(spec: &Spec, schema: &Node<'_>) -> Result<bool, SpecError> {
         .unwrap_or(false))
 }
 
+/// Whether a schema is `readOnly: true` (through `allOf`): a property only servers send,
+/// which is not a request field.
+pub fn read_only(spec: &Spec, schema: &Node<'_>) -> Result<bool, SpecError> {
+    flag(spec, schema, "readOnly")
+}
+
+/// Whether a schema is `writeOnly: true` (through `allOf`): a property only clients send,
+/// which is not a response field.
+pub fn write_only(spec: &Spec, schema: &Node<'_>) -> Result<bool, SpecError> {
+    flag(spec, schema, "writeOnly")
+}
+
+fn flag(spec: &Spec, schema: &Node<'_>, name: &str) -> Result<bool, SpecError> {
+    Ok(keyword(spec, schema, name)?
+        .and_then(|(v, _)| v.as_bool())
+        .unwrap_or(false))
+}
+
 /// One property of an object view: its schema (unresolved) and pointer.
 #[derive(Debug, Clone)]
 pub struct Property<'a> {

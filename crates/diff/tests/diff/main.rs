@@ -4,6 +4,7 @@
 
 mod base;
 mod compat;
+mod corpus;
 mod fixture;
 mod live;
 mod output;

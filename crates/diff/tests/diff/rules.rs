@@ -375,31 +375,27 @@ fn pattern_changed_is_breaking_both_ways() {
 }
 
 #[test]
-fn response_range_widened_is_potentially_breaking_and_narrowed_is_not() {
+fn response_range_widened_is_breaking_and_narrowed_is_not() {
+    // Issue 12: a relaxed response constraint is breaking (was potentially breaking before
+    // the rule ids; oasdiff: ERR).
     let pointer = format!("{ITEM}/score/maximum");
     let (widened, narrowed) = both(|d| *at(d, &pointer) = json!(100));
-    expect(
-        &widened,
-        Severity::PotentiallyBreaking,
-        Area::Constraint,
-        &pointer,
-    );
-    worst(&widened, Severity::PotentiallyBreaking);
+    let change = expect(&widened, Severity::Breaking, Area::Constraint, &pointer);
+    assert_eq!(change.id, "response-property-max-increased");
+    worst(&widened, Severity::Breaking);
     expect(&narrowed, Severity::NonBreaking, Area::Constraint, &pointer);
     worst(&narrowed, Severity::NonBreaking);
 }
 
 #[test]
-fn default_changed_is_potentially_breaking() {
+fn request_default_changed_is_breaking() {
+    // Issue 12: clients that leave `count` out now get other behaviour (was potentially
+    // breaking before the rule ids; oasdiff: ERR for parameters).
     let pointer = format!("{INPUT}/count/default");
     let (changed, _) = both(|d| *at(d, &pointer) = json!(2));
-    expect(
-        &changed,
-        Severity::PotentiallyBreaking,
-        Area::Default,
-        &pointer,
-    );
-    worst(&changed, Severity::PotentiallyBreaking);
+    let change = expect(&changed, Severity::Breaking, Area::Default, &pointer);
+    assert_eq!(change.id, "request-property-default-value-changed");
+    worst(&changed, Severity::Breaking);
 }
 
 #[test]
