@@ -111,7 +111,9 @@ pub fn run_suites(
     let mut command = crate::cargo::command();
     command
         .current_dir(root)
-        .args(["test", "--package", "sitebuilder-contract"]);
+        // `--workspace`, as `cargo test` builds: the same feature set, so neither rebuilds
+        // dependencies for the other.
+        .args(["test", "--workspace"]);
     for test in tests {
         command.args(["--test", test]);
     }

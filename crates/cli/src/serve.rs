@@ -32,6 +32,10 @@ pub struct ServeArgs {
     /// Start without the demo tenants and sites.
     #[arg(long)]
     no_demo_data: bool,
+    /// Stop when the process with this id ends (a provider started for one test run, such
+    /// as nextest's setup script, goes away with the run).
+    #[arg(long, value_name = "PID")]
+    watch_pid: Option<u32>,
 }
 
 /// Arguments of `cargo xtask token`.
@@ -143,9 +147,23 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
             provider.base_url()
         );
         println!("ready; Ctrl-C to stop");
-        tokio::signal::ctrl_c()
-            .await
-            .context("failed to listen for Ctrl-C")?;
+        let watched = async {
+            match args.watch_pid {
+                Some(pid) => {
+                    // Linux: /proc/PID exists while the process runs.
+                    let proc = PathBuf::from(format!("/proc/{pid}"));
+                    while proc.exists() {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                    println!("process {pid} ended");
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => signal.context("failed to listen for Ctrl-C")?,
+            () = watched => {}
+        }
         println!("stopping");
         provider.shutdown().await;
         anyhow::Ok(())
