@@ -57,8 +57,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("reports: {} and {}", junit.display(), markdown.display());
     let totals = report::totals(&records);
     if totals.fail > 0 {
+        let unreachable = records
+            .iter()
+            .filter(|r| r.reason.starts_with(sb_plan::outcome::UNREACHABLE))
+            .count();
+        let why = if unreachable > 0 {
+            format!(" ({unreachable} of them not run: the target stopped accepting connections)")
+        } else {
+            String::new()
+        };
         bail!(
-            "{} of {} checks failed against {target}",
+            "{} of {} checks failed against {target}{why}",
             totals.fail,
             records.len()
         );

@@ -28,13 +28,22 @@ pub struct TargetOptions {
     /// spec's `x-cors.allowedOrigins`).
     #[arg(long, env = "SB_ALLOWED_ORIGIN")]
     pub allowed_origin: Option<String>,
-    /// Timeout in seconds for one plain request (connect + response).
+    /// Timeout in seconds for one whole plain or typed exchange: connect, headers and the
+    /// whole body (streams are bounded by their `x-slo` budget and `--sse-idle-secs`).
     #[arg(long, env = "SB_TIMEOUT_SECS", default_value_t = 30)]
     pub timeout_secs: u64,
     /// Longest silence in seconds within an event stream before it counts as stalled.
     #[arg(long, env = "SB_SSE_IDLE_SECS", default_value_t = 15)]
     pub sse_idle_secs: u64,
+    /// Most bytes of one response body a check reads; a larger body fails as oversize
+    /// instead of being buffered (default 16 MiB).
+    #[arg(long, env = "SB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
 }
+
+/// The default cap on one response body: 16 MiB, far above any Site Builder answer and far
+/// below what would strain a CI machine running checks in parallel.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 
 impl Default for TargetOptions {
     fn default() -> Self {
@@ -48,6 +57,7 @@ impl Default for TargetOptions {
             allowed_origin: None,
             timeout_secs: 30,
             sse_idle_secs: 15,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -71,6 +81,10 @@ impl TargetOptions {
             sse_idle_secs: var("SB_SSE_IDLE_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(defaults.sse_idle_secs),
+            max_body_bytes: var("SB_MAX_BODY_BYTES")
+                .and_then(|v| v.parse().ok())
+                .filter(|&n| n > 0)
+                .unwrap_or(defaults.max_body_bytes),
         }
     }
 
@@ -81,6 +95,7 @@ impl TargetOptions {
             ("SB_OTHER_TENANT", self.other_tenant.clone()),
             ("SB_TIMEOUT_SECS", self.timeout_secs.to_string()),
             ("SB_SSE_IDLE_SECS", self.sse_idle_secs.to_string()),
+            ("SB_MAX_BODY_BYTES", self.max_body_bytes.to_string()),
         ];
         let optional = [
             ("SB_BASE_URL", &self.base_url),

@@ -38,6 +38,10 @@ impl From<&str> for Failure {
     }
 }
 
+/// How every check's failure starts once the target stopped accepting connections mid-run
+/// (the runtime's circuit breaker): reports count these once instead of listing each.
+pub const UNREACHABLE: &str = "target unreachable since";
+
 /// Shorthand for [`Failure::new`].
 pub fn fail(reason: impl Into<String>) -> Failure {
     Failure::new(reason)

@@ -87,6 +87,19 @@ pub fn table(records: &[CheckRecord]) -> String {
         .iter()
         .filter(|r| r.status == Status::Fail)
         .collect();
+    // Once the target stopped accepting connections, every remaining check fails with the
+    // same message: said once, with how many checks it cost, not once per check.
+    let (unreachable, failures): (Vec<_>, Vec<_>) = failures
+        .into_iter()
+        .partition(|r| r.reason.starts_with(crate::outcome::UNREACHABLE));
+    if let Some(first) = unreachable.first() {
+        let _ = writeln!(
+            out,
+            "\n{} checks not run: {}",
+            unreachable.len(),
+            first.reason
+        );
+    }
     if !failures.is_empty() {
         out.push_str("\nfailures:\n");
         for record in failures {
@@ -274,6 +287,28 @@ mod tests {
         assert!(table.contains("FAIL 1/1"), "{table}");
         assert!(table.contains("listTemplates auth_alg_none: expected status 401, got 200"));
         assert!(table.contains("2 checks: 1 passed, 1 failed, 0 skipped"));
+    }
+
+    #[test]
+    fn an_unreachable_target_is_reported_once() {
+        let down = "target unreachable since 10:00:00 UTC (connection refused)";
+        let records: Vec<_> = (0..200)
+            .map(|i| record(&format!("op{i}"), "c", "auth", Status::Fail, down))
+            .chain([record(
+                "first",
+                "c",
+                "auth",
+                Status::Fail,
+                "connection refused",
+            )])
+            .collect();
+        let table = table(&records);
+        assert_eq!(table.matches(down).count(), 1, "{table}");
+        assert!(
+            table.contains(&format!("200 checks not run: {down}")),
+            "{table}"
+        );
+        assert!(table.contains("first c: connection refused"), "{table}");
     }
 
     #[test]

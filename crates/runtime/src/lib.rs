@@ -4,6 +4,7 @@
 //! for reports. It knows no provider and no particular API: what it checks comes from the
 //! spec model (`sb-spec`), the check table (`sb-plan`) and the stream rules (`sb-stream`).
 
+pub mod cause;
 pub mod checks;
 // The spec-only parts live in sb-plan; re-exported so generated code names one crate.
 pub use sb_plan::{examples, negative, outcome, plan, report};
@@ -23,7 +24,9 @@ pub use plan::{Check, Family, Subject};
 pub use target::{Harness, LaunchFuture, Launched, Target, TargetOptions};
 pub use typed::Typed;
 
-/// Longest a single check may take before it fails (a hung target never hangs a test).
+/// Longest a single check may take before it fails (a hung target never hangs a test). It
+/// can only stop a check at an `.await`: CPU-heavy steps (schema validation, the tenancy
+/// leak search) therefore run on bodies bounded by `--max-body-bytes`.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// Runs `check` on `op` against the binary's shared target (from `harness` and the `SB_*`
@@ -60,6 +63,9 @@ where
 /// to show a check going red). A check the table says does not apply is skipped with the
 /// table's reason.
 pub async fn evaluate(target: &Target, op: Op, check: Check) -> Verdict {
+    if let Some(down) = target.unreachable() {
+        return Verdict::Fail { reason: down };
+    }
     let ctx = match Ctx::new(target, &op) {
         Ok(ctx) => ctx,
         Err(failure) => return failure.into(),
@@ -80,11 +86,26 @@ where
     F: FnOnce(Typed) -> Fut,
     Fut: Future<Output = Outcome>,
 {
+    if let Some(down) = target.unreachable() {
+        return Verdict::Fail { reason: down };
+    }
     let ctx = match Ctx::new(target, &op) {
         Ok(ctx) => ctx,
         Err(failure) => return failure.into(),
     };
-    bounded(async { Verdict::from(body(Typed::new(ctx)).await) }).await
+    let connect_failure = typed::ConnectFailure::default();
+    let verdict =
+        bounded(async { Verdict::from(body(Typed::new(ctx, connect_failure.clone())).await) })
+            .await;
+    let failure = connect_failure
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    if let Some(cause) = failure {
+        // Let the breaker see it (and re-probe), so that the next checks fail fast.
+        target.failed(cause).await;
+    }
+    verdict
 }
 
 async fn bounded(check: impl Future<Output = Verdict>) -> Verdict {

@@ -7,11 +7,13 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sb_spec::Location;
 
+use crate::cause::{Cause, Phase};
 use crate::context::Ctx;
 use crate::examples;
 use serde_json::Value;
 
 use crate::outcome::{Failure, fail};
+use crate::target::Target;
 use crate::tokens::TokenKind;
 
 /// The body a request carries.
@@ -87,8 +89,16 @@ impl RawResponse {
         })
     }
 
-    /// The body parsed as JSON.
+    /// The body parsed as JSON (which is UTF-8: other bytes are named as such).
     pub fn json(&self) -> Result<Value, Failure> {
+        if let Err(e) = std::str::from_utf8(&self.body) {
+            return Err(Failure::new(format!(
+                "status {} body is not valid UTF-8 (invalid byte at offset {}), so not JSON: {}",
+                self.status,
+                e.valid_up_to(),
+                preview(&self.body)
+            )));
+        }
         serde_json::from_slice(&self.body).map_err(|e| {
             Failure::new(format!(
                 "status {} body is not JSON ({e}): {}",
@@ -99,16 +109,21 @@ impl RawResponse {
     }
 }
 
-/// The first 200 characters of a body, for failure messages.
+/// The first 200 characters of a body, for failure messages: one line, UTF-8-safe (invalid
+/// bytes and control characters replaced), and never more than a few hundred bytes whatever
+/// the body's size.
 pub fn preview(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    // One line, so tables and logs stay readable (streams hold many lines).
+    const CHARS: usize = 200;
+    // A char is at most 4 bytes: this prefix holds the first 200 characters, and only it is
+    // decoded (a 200 MB body is not copied to show its start).
+    let head = &body[..body.len().min(CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
     let mut out: String = text
         .chars()
-        .take(200)
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .take(CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.chars().count() > 200 {
+    if text.chars().count() > CHARS || head.len() < body.len() {
         out.push('…');
     }
     out
@@ -164,22 +179,79 @@ pub fn url(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<String, Failure> {
     Ok(url)
 }
 
-/// The most bytes of a response body a check reads.
-pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// The default cap on one response body (`--max-body-bytes`, `SB_MAX_BODY_BYTES`).
+pub const MAX_BODY_BYTES: usize = sb_plan::options::DEFAULT_MAX_BODY_BYTES;
 
-/// Reads a whole body, failing beyond [`MAX_BODY_BYTES`] instead of growing without bound.
-pub async fn read_capped(response: reqwest::Response) -> Result<Bytes, String> {
+/// Reads a whole body of at most `max` bytes by `deadline` (the exchange's time limit is
+/// `limit`). A larger body fails as [`Cause::Oversize`] without being buffered: one
+/// announced larger by Content-Length before a byte of it is read.
+pub async fn read_capped(
+    response: reqwest::Response,
+    max: usize,
+    deadline: tokio::time::Instant,
+    limit: Duration,
+) -> Result<Bytes, Cause> {
     use futures::StreamExt;
+    let expected = response.content_length();
+    if expected.is_some_and(|n| n > max as u64) {
+        return Err(Cause::Oversize { limit: max });
+    }
     let mut stream = response.bytes_stream();
     let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| e.to_string())?;
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(format!("the body exceeds {MAX_BODY_BYTES} bytes"));
+    loop {
+        let phase = Phase::Body {
+            received: Some(body.len()),
+            expected,
+        };
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Err(_) => return Err(Cause::timeout(phase, limit)),
+            Ok(None) => break,
+            Ok(Some(Err(e))) => return Err(Cause::of(&e, phase, limit)),
+            Ok(Some(Ok(chunk))) => {
+                if body.len() + chunk.len() > max {
+                    return Err(Cause::Oversize { limit: max });
+                }
+                body.extend_from_slice(&chunk);
+            }
         }
-        body.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(body))
+}
+
+/// Sends `request` and reads the whole response within the target's limits: the whole
+/// exchange (headers and body) within `--timeout-secs`, the body within
+/// `--max-body-bytes`. A connect-level failure is reported to the target's circuit
+/// breaker; once it is open, nothing is sent.
+pub async fn exchange(
+    target: &Target,
+    client: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<RawResponse, Cause> {
+    if let Some(down) = target.unreachable() {
+        return Err(Cause::Unreachable(down));
+    }
+    let limit = target.timeout();
+    let deadline = tokio::time::Instant::now() + limit;
+    let started = Instant::now();
+    let response = match tokio::time::timeout_at(deadline, client.execute(request)).await {
+        Err(_) => return Err(Cause::timeout(Phase::Headers, limit)),
+        Ok(Err(e)) => {
+            let cause = Cause::of(&e, Phase::Headers, limit);
+            return Err(target.failed(cause).await);
+        }
+        Ok(Ok(response)) => response,
+    };
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = read_capped(response, target.max_body(), deadline, limit)
+        .await
+        .map_err(|cause| Cause::Other(format!("after status {status}: {cause}")))?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Builds and sends the request `plan` describes for `op`, reading the whole response.
@@ -190,29 +262,15 @@ pub async fn send(
 ) -> Result<RawResponse, Failure> {
     let op = &ctx.op;
     let request = build(ctx, client, plan)?;
-    let started = Instant::now();
-    let response = client.execute(request).await.map_err(|e| {
-        fail(format!(
-            "{} {}: request failed: {e}",
-            op.method.to_uppercase(),
-            op.path
-        ))
-    })?;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = read_capped(response).await.map_err(|e| {
-        fail(format!(
-            "{} {}: reading the body failed after status {status}: {e}",
-            op.method.to_uppercase(),
-            op.path
-        ))
-    })?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-        elapsed: started.elapsed(),
-    })
+    exchange(ctx.target, client, request)
+        .await
+        .map_err(|cause| {
+            fail(match cause {
+                // The breaker's message stands alone: it is the same for every check.
+                Cause::Unreachable(down) => down,
+                cause => format!("{} {}: {cause}", op.method.to_uppercase(), op.path),
+            })
+        })
 }
 
 /// Builds the request without sending it (streams send it themselves).
@@ -322,5 +380,12 @@ mod tests {
     fn preview_truncates() {
         let long = "x".repeat(300);
         assert_eq!(preview(long.as_bytes()).chars().count(), 201);
+        // A cut through a multi-byte character, invalid bytes and control characters stay
+        // one short, valid line.
+        let mut mixed = "é".repeat(500).into_bytes();
+        mixed.extend_from_slice(b"\xff\xfe\n");
+        let shown = preview(&mixed);
+        assert_eq!(shown.chars().count(), 201);
+        assert_eq!(preview(b"a\xffb\nc"), "a\u{fffd}b c");
     }
 }

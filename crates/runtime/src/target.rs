@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 pub use sb_plan::TargetOptions;
 
+use crate::cause::{Cause, Phase};
 use crate::tokens::{TokenKind, Tokens};
 
 /// A provider started for a test binary: where it listens, the secret its tokens are signed
@@ -70,6 +71,11 @@ pub enum TargetError {
         "the tests of {label} need a deployment: set SB_BASE_URL (or pass --base-url to `cargo xtask verify`) and SB_JWT_SECRET or SB_TOKEN"
     )]
     NoBaseUrl { label: String },
+    /// Something answers at the base URL, but not with HTTP (or not with a usable response).
+    #[error(
+        "{url} answered, but not with a usable HTTP response: {cause}; check that --base-url is the API's HTTP(S) endpoint"
+    )]
+    Garbage { url: String, cause: String },
     /// The deployment did not answer in time.
     #[error(
         "{url} did not answer within {seconds} s ({last_error}); check --base-url and that the deployment is up"
@@ -95,9 +101,22 @@ pub struct Target {
     options: TargetOptions,
     /// Tokens by the JWT claim that carries the tenant (`x-tenant.claim` of a spec).
     tokens: Mutex<BTreeMap<Option<String>, Arc<Tokens>>>,
+    /// The circuit breaker: set once the target was found unreachable mid-run, so that the
+    /// remaining checks fail at once instead of each waiting for its own timeout.
+    down: Mutex<Option<Down>>,
     /// Keeps a launched provider alive for as long as the target.
     _guard: Option<Box<dyn Any + Send + Sync>>,
 }
+
+/// When and why the target was found unreachable.
+#[derive(Debug, Clone)]
+struct Down {
+    since: chrono::DateTime<chrono::Utc>,
+    cause: String,
+}
+
+/// How long the breaker's re-probe waits for a TCP connection.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -135,6 +154,7 @@ impl Target {
                     base_url,
                     options: options.clone(),
                     tokens: Mutex::default(),
+                    down: Mutex::default(),
                     _guard: None,
                 })
             }
@@ -150,6 +170,7 @@ impl Target {
             base_url: launched.base_url.trim_end_matches('/').to_string(),
             options,
             tokens: Mutex::default(),
+            down: Mutex::default(),
             _guard: Some(launched.guard),
         })
     }
@@ -204,6 +225,54 @@ impl Target {
         &self.options
     }
 
+    /// The time limit of one whole plain or typed exchange (`--timeout-secs`).
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.options.timeout_secs)
+    }
+
+    /// The most bytes of one response body a check reads (`--max-body-bytes`).
+    pub fn max_body(&self) -> usize {
+        self.options.max_body_bytes
+    }
+
+    /// `Some(message)` once the circuit breaker is open: the target stopped answering
+    /// mid-run, and every further check fails at once with this message.
+    pub fn unreachable(&self) -> Option<String> {
+        let down = self
+            .down
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()?;
+        Some(format!(
+            "{} {} ({}); {} no longer accepts connections, so this check was not run",
+            sb_plan::outcome::UNREACHABLE,
+            down.since.format("%H:%M:%S UTC"),
+            down.cause,
+            self.base_url
+        ))
+    }
+
+    /// Reports a failed exchange. A connect-level failure gets one quick re-probe (a TCP
+    /// connection within 2 s); when that fails too, the breaker opens. Returns the cause to
+    /// report for this exchange.
+    pub async fn failed(&self, cause: Cause) -> Cause {
+        if !cause.is_connect() {
+            return cause;
+        }
+        if let Some(down) = self.unreachable() {
+            return Cause::Unreachable(down);
+        }
+        if probe(&self.base_url).await.is_ok() {
+            return cause;
+        }
+        let mut down = self.down.lock().unwrap_or_else(|p| p.into_inner());
+        down.get_or_insert_with(|| Down {
+            since: chrono::Utc::now(),
+            cause: cause.to_string(),
+        });
+        cause
+    }
+
     /// The tenant whose resources the examples name.
     pub fn tenant(&self) -> &str {
         &self.options.tenant
@@ -237,10 +306,12 @@ impl Target {
     }
 
     /// A new HTTP client with timeouts. Each test makes its own: connections must not be
-    /// shared across the per-test runtimes.
+    /// shared across the per-test runtimes. [`crate::request::exchange`] bounds each whole
+    /// exchange itself (to name the phase that timed out); the client's own total timeout,
+    /// a little longer, is the backstop.
     pub fn http(&self) -> Result<reqwest::Client, TargetError> {
-        client_builder(Duration::from_secs(self.options.timeout_secs))
-            .timeout(Duration::from_secs(self.options.timeout_secs))
+        client_builder(self.timeout())
+            .timeout(self.timeout() + Duration::from_secs(5))
             .build()
             .map_err(|e| TargetError::Client(e.to_string()))
     }
@@ -248,22 +319,50 @@ impl Target {
     /// An HTTP client for streams: no total timeout (streams are bounded by their budgets),
     /// but connect and per-read timeouts.
     pub fn streaming_http(&self) -> Result<reqwest::Client, TargetError> {
-        client_builder(Duration::from_secs(self.options.timeout_secs))
+        client_builder(self.timeout())
             .build()
             .map_err(|e| TargetError::Client(e.to_string()))
     }
 
     /// An HTTP client that sends `token` on every request, for progenitor's typed clients
-    /// (which ignore `securitySchemes`).
+    /// (which ignore `securitySchemes`); no total timeout (streams use it too).
     pub fn typed_http(&self, token: &str) -> Result<reqwest::Client, TargetError> {
+        self.typed_http_within(token, None)
+    }
+
+    /// [`Target::typed_http`] with a total timeout over each whole exchange (headers and
+    /// body), for typed calls that read a whole JSON body.
+    pub fn typed_http_within(
+        &self,
+        token: &str,
+        total: Option<Duration>,
+    ) -> Result<reqwest::Client, TargetError> {
         let mut headers = reqwest::header::HeaderMap::new();
         let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| TargetError::Client(format!("token is not a valid header: {e}")))?;
         headers.insert(reqwest::header::AUTHORIZATION, value);
-        client_builder(Duration::from_secs(self.options.timeout_secs))
-            .default_headers(headers)
+        let mut builder = client_builder(self.timeout()).default_headers(headers);
+        if let Some(total) = total {
+            builder = builder.timeout(total);
+        }
+        builder
             .build()
             .map_err(|e| TargetError::Client(e.to_string()))
+    }
+}
+
+/// Whether a TCP connection to the base URL's host and port opens within [`PROBE_TIMEOUT`].
+async fn probe(base_url: &str) -> Result<(), String> {
+    let url = reqwest::Url::parse(base_url).map_err(|e| e.to_string())?;
+    let host = url.host_str().ok_or("no host")?.to_string();
+    let port = url.port_or_known_default().ok_or("no port")?;
+    match tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect((host, port))).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "no connection within {} s",
+            PROBE_TIMEOUT.as_secs()
+        )),
     }
 }
 
@@ -283,10 +382,14 @@ fn install_crypto_provider() {
     });
 }
 
-/// Waits until the deployment answers any HTTP request, polling with a deadline.
+/// Waits until the deployment answers any HTTP request, polling with a deadline. A target
+/// that accepts the connection but answers with something other than HTTP fails at once:
+/// waiting would not help, and "did not answer" would send the user looking in the wrong
+/// place.
 async fn wait_ready(base_url: &str, timeout: Duration) -> Result<(), TargetError> {
-    let client = client_builder(Duration::from_secs(5))
-        .timeout(Duration::from_secs(5))
+    let per_try = Duration::from_secs(5).min(timeout.max(Duration::from_secs(1)));
+    let client = client_builder(per_try)
+        .timeout(per_try)
         .build()
         .map_err(|e| TargetError::Client(e.to_string()))?;
     let deadline = Instant::now() + timeout;
@@ -294,7 +397,18 @@ async fn wait_ready(base_url: &str, timeout: Duration) -> Result<(), TargetError
     loop {
         let last_error = match client.get(base_url).send().await {
             Ok(_) => return Ok(()),
-            Err(e) => e.to_string(),
+            Err(e) => match Cause::of(&e, Phase::Headers, per_try) {
+                cause @ (Cause::InvalidHttp(_)
+                | Cause::HeadersTooLarge
+                | Cause::Reset(_)
+                | Cause::Closed) => {
+                    return Err(TargetError::Garbage {
+                        url: base_url.to_string(),
+                        cause: cause.to_string(),
+                    });
+                }
+                cause => cause.to_string(),
+            },
         };
         if Instant::now() + delay > deadline {
             return Err(TargetError::Unreachable {

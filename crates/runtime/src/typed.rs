@@ -3,6 +3,7 @@
 //! a spec change that is not regenerated breaks their compilation.
 
 use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use futures::StreamExt;
@@ -10,6 +11,7 @@ use progenitor_client::{ByteStream, Error as ClientError, ResponseValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::cause::{Cause, Phase};
 use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, ensure, fail};
 use sb_stream::{Judged, SseReader};
@@ -17,11 +19,21 @@ use sb_stream::{Judged, SseReader};
 /// The context handed to a generated typed check.
 pub struct Typed {
     ctx: Ctx<'static>,
+    /// A connect-level failure the typed client met, handed back to
+    /// [`crate::evaluate_typed`] for the target's circuit breaker (the judging methods are
+    /// synchronous; the breaker's re-probe is not).
+    connect_failure: ConnectFailure,
 }
 
+/// Where a typed check leaves a connect-level failure for the circuit breaker.
+pub(crate) type ConnectFailure = Arc<Mutex<Option<Cause>>>;
+
 impl Typed {
-    pub(crate) fn new(ctx: Ctx<'static>) -> Typed {
-        Typed { ctx }
+    pub(crate) fn new(ctx: Ctx<'static>, connect_failure: ConnectFailure) -> Typed {
+        Typed {
+            ctx,
+            connect_failure,
+        }
     }
 
     /// The base URL for `Client::new_with_client`.
@@ -30,10 +42,13 @@ impl Typed {
     }
 
     /// A reqwest client that sends the main tenant's token (progenitor ignores security).
+    /// For a JSON operation it bounds each whole exchange, body included, by
+    /// `--timeout-secs`; a stream's events are bounded by the stream's own limits.
     pub fn client(&self) -> Result<reqwest::Client, Failure> {
+        let total = (!self.ctx.op.is_sse()).then(|| self.ctx.target.timeout());
         self.ctx
             .target
-            .typed_http(self.ctx.token())
+            .typed_http_within(self.ctx.token(), total)
             .map_err(|e| fail(e.to_string()))
     }
 
@@ -113,7 +128,7 @@ impl Typed {
         &self,
         result: Result<ResponseValue<T>, ClientError<E>>,
     ) -> Outcome {
-        let value = result.map_err(describe)?;
+        let value = result.map_err(|e| self.describe(e))?;
         self.expect_status(value.status().as_u16())
     }
 
@@ -124,13 +139,13 @@ impl Typed {
         &self,
         result: Result<ResponseValue<ByteStream>, ClientError<E>>,
     ) -> Outcome {
-        let value = result.map_err(describe)?;
+        let value = result.map_err(|e| self.describe(e))?;
         self.expect_status(value.status().as_u16())?;
         let contract = crate::checks::sse::contract(&self.ctx)?;
         let stream = value
             .into_inner()
             .into_inner()
-            .map(|item| item.map_err(|e| e.to_string()));
+            .map(|item| item.map_err(|e| crate::cause::chain(&e)));
         let recording = SseReader::from_stream(Box::pin(stream), Instant::now())
             .record(crate::checks::sse::limits(&self.ctx), |e| {
                 sb_stream::is_terminal(contract, e)
@@ -144,7 +159,7 @@ impl Typed {
             serde_json::from_str::<T>(&event.data).map_err(|e| {
                 fail(format!(
                     "event {index} does not decode as the typed event: {e}: {}",
-                    event.data
+                    crate::request::preview(event.data.as_bytes())
                 ))
             })?;
         }
@@ -165,37 +180,84 @@ impl Typed {
         &self,
         result: Result<ResponseValue<ByteStream>, ClientError<E>>,
     ) -> Outcome {
-        let value = result.map_err(describe)?;
+        let value = result.map_err(|e| self.describe(e))?;
         self.expect_status(value.status().as_u16())?;
+        let max = self.ctx.target.max_body();
+        let limit = self.ctx.target.timeout();
+        let deadline = tokio::time::Instant::now() + limit;
         let mut stream = value.into_inner().into_inner();
         let mut size = 0usize;
-        while let Some(chunk) = stream.next().await {
-            size += chunk
-                .map_err(|e| fail(format!("reading the body: {e}")))?
-                .len();
-            ensure(size <= crate::request::MAX_BODY_BYTES, || {
-                format!("the body exceeds {} bytes", crate::request::MAX_BODY_BYTES)
-            })?;
+        loop {
+            let phase = Phase::Body {
+                received: Some(size),
+                expected: None,
+            };
+            let chunk = match tokio::time::timeout_at(deadline, stream.next()).await {
+                Err(_) => return Err(fail(Cause::timeout(phase, limit).to_string())),
+                Ok(None) => break,
+                Ok(Some(chunk)) => {
+                    chunk.map_err(|e| fail(Cause::of(&e, phase, limit).to_string()))?
+                }
+            };
+            size += chunk.len();
+            ensure(size <= max, || Cause::Oversize { limit: max }.to_string())?;
         }
         ensure(size > 0, || "the typed client read an empty body".into())
     }
 }
 
-fn describe<E: Debug>(error: ClientError<E>) -> Failure {
-    match error {
-        ClientError::ErrorResponse(rv) => fail(format!(
-            "typed client got documented error {}: {:?}",
-            rv.status(),
-            rv.into_inner()
-        )),
-        ClientError::InvalidResponsePayload(bytes, e) => fail(format!(
-            "the response does not decode into the typed client's type: {e}: {}",
-            crate::request::preview(&bytes)
-        )),
-        ClientError::UnexpectedResponse(response) => fail(format!(
-            "typed client got undocumented status {}",
-            response.status()
-        )),
-        other => fail(format!("typed client error: {other}")),
+impl Typed {
+    /// Names why the typed call failed: the cause from the whole error chain for a failed
+    /// exchange, oversize and invalid UTF-8 apart from a body of the wrong shape, and at
+    /// most a short preview of any body.
+    fn describe<E: Debug>(&self, error: ClientError<E>) -> Failure {
+        let limit = self.ctx.target.timeout();
+        let exchange = |e: &reqwest::Error, phase: Phase| {
+            let cause = Cause::of(e, phase, limit);
+            if cause.is_connect() {
+                *self
+                    .connect_failure
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(cause.clone());
+            }
+            fail(format!("typed client: {cause}"))
+        };
+        match error {
+            ClientError::ErrorResponse(rv) => fail(format!(
+                "typed client got documented error {}: {}",
+                rv.status(),
+                crate::request::preview(format!("{:?}", rv.into_inner()).as_bytes())
+            )),
+            ClientError::InvalidResponsePayload(bytes, e) => {
+                let max = self.ctx.target.max_body();
+                if bytes.len() > max {
+                    fail(format!("typed client: {}", Cause::Oversize { limit: max }))
+                } else if let Err(utf8) = std::str::from_utf8(&bytes) {
+                    fail(format!(
+                        "the response body is not valid UTF-8 (invalid byte at offset {}), so not JSON: {}",
+                        utf8.valid_up_to(),
+                        crate::request::preview(&bytes)
+                    ))
+                } else {
+                    fail(format!(
+                        "the response does not decode into the typed client's type: {e}: {}",
+                        crate::request::preview(&bytes)
+                    ))
+                }
+            }
+            ClientError::UnexpectedResponse(response) => fail(format!(
+                "typed client got undocumented status {}",
+                response.status()
+            )),
+            ClientError::CommunicationError(e) => exchange(&e, Phase::Headers),
+            ClientError::ResponseBodyError(e) => exchange(
+                &e,
+                Phase::Body {
+                    received: None,
+                    expected: None,
+                },
+            ),
+            other => fail(format!("typed client error: {other}")),
+        }
     }
 }

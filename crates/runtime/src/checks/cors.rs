@@ -34,8 +34,7 @@ fn sent_headers(ctx: &Ctx<'_>) -> Vec<String> {
 async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::outcome::Failure> {
     let url = request::url(ctx, &RequestPlan::default())?;
     let client = ctx.http()?;
-    let started = std::time::Instant::now();
-    let response = client
+    let request = client
         .request(reqwest::Method::OPTIONS, &url)
         .header("Origin", origin)
         .header(
@@ -46,21 +45,14 @@ async fn preflight(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, crate::ou
             "Access-Control-Request-Headers",
             sent_headers(ctx).join(","),
         )
-        .send()
+        .build()
+        .map_err(|e| fail(format!("OPTIONS {url}: cannot build the request: {e}")))?;
+    request::exchange(ctx.target, &client, request)
         .await
-        .map_err(|e| fail(format!("OPTIONS {url}: {e}")))?;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| fail(format!("OPTIONS {url}: reading the body: {e}")))?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-        elapsed: started.elapsed(),
-    })
+        .map_err(|cause| match cause {
+            crate::cause::Cause::Unreachable(down) => fail(down),
+            cause => fail(format!("OPTIONS {url}: {cause}")),
+        })
 }
 
 /// Checks `Access-Control-Allow-Origin` (+ credentials and Vary) on any response.

@@ -91,7 +91,6 @@ pub async fn wrong_method(ctx: &Ctx<'_>) -> Outcome {
         .ok_or_else(|| fail(format!("every method is documented on {}", ctx.op.path)))?;
     let url = request::url(ctx, &RequestPlan::default())?;
     let client = ctx.http()?;
-    let started = std::time::Instant::now();
     let mut request = client
         .request(
             reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("a known method"),
@@ -101,16 +100,15 @@ pub async fn wrong_method(ctx: &Ctx<'_>) -> Outcome {
     if let Some(header) = ctx.tenant_header() {
         request = request.header(header, ctx.target.tenant());
     }
-    let response = request
-        .send()
-        .await
+    let request = request
+        .build()
         .map_err(|e| fail(format!("{} {url}: {e}", method.to_uppercase())))?;
-    let response = request::RawResponse {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        body: response.bytes().await.unwrap_or_default(),
-        elapsed: started.elapsed(),
-    };
+    let response = request::exchange(ctx.target, &client, request)
+        .await
+        .map_err(|cause| match cause {
+            crate::cause::Cause::Unreachable(down) => fail(down),
+            cause => fail(format!("{} {url}: {cause}", method.to_uppercase())),
+        })?;
     // The operation's own 4xx responses describe what any error on its path looks like.
     ctx.error_response(&response, &[]).map_err(|e| {
         fail(format!(

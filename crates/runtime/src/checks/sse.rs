@@ -9,6 +9,7 @@ use futures::StreamExt;
 use sb_spec::EventStream;
 use sb_stream::{Judged, SseLimits, SseReader};
 
+use crate::cause::{Cause, Phase};
 use crate::context::Ctx;
 use crate::outcome::{Failure, Measurement, Outcome, Verdict, ensure, fail};
 use crate::request::{self, RawResponse, RequestPlan};
@@ -23,11 +24,25 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
     plan.headers
         .push(("Accept".into(), "text/event-stream".into()));
     let request = request::build(ctx, &client, &plan)?;
+    if let Some(down) = ctx.target.unreachable() {
+        return Err(fail(down));
+    }
     let started = Instant::now();
-    let response = client
-        .execute(request)
-        .await
-        .map_err(|e| fail(format!("{}: request failed: {e}", ctx.op.id)))?;
+    // The head within `--timeout-secs`; the events then within the stream's own limits.
+    let limit = ctx.target.timeout();
+    let deadline = tokio::time::Instant::now() + limit;
+    let response = match tokio::time::timeout_at(deadline, client.execute(request)).await {
+        Err(_) => Err(Cause::timeout(Phase::Headers, limit)),
+        Ok(Err(e)) => Err(ctx
+            .target
+            .failed(Cause::of(&e, Phase::Headers, limit))
+            .await),
+        Ok(Ok(response)) => Ok(response),
+    }
+    .map_err(|cause| match cause {
+        Cause::Unreachable(down) => fail(down),
+        cause => fail(format!("{}: {cause}", ctx.op.id)),
+    })?;
     let head = RawResponse {
         status: response.status().as_u16(),
         headers: response.headers().clone(),
@@ -35,7 +50,9 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
         elapsed: started.elapsed(),
     };
     if !(200..300).contains(&head.status) {
-        let body = request::read_capped(response).await.unwrap_or_default();
+        let body = request::read_capped(response, ctx.target.max_body(), deadline, limit)
+            .await
+            .unwrap_or_default();
         return Err(fail(format!(
             "expected a stream, got status {}: {}",
             head.status,
@@ -44,7 +61,7 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
     }
     let bytes = response
         .bytes_stream()
-        .map(|item| item.map_err(|e| e.to_string()));
+        .map(|item| item.map_err(|e| crate::cause::chain(&e)));
     Ok((head, SseReader::from_stream(Box::pin(bytes), started)))
 }
 

@@ -3,7 +3,7 @@
 //! token used with another tenant in the tenant header is refused (403). Where the tenant
 //! travels comes from the spec's `x-tenant`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use serde_json::Value;
 
@@ -72,11 +72,34 @@ async fn other_tenant(ctx: &Ctx<'_>) -> Outcome {
             .error_response(&response, &expected)
             .map_err(|e| fail(format!("other tenant under /{path_tenant}: {}", e.reason)))?;
         if let Some(own) = &own {
-            let leaked = leaks(own, &body, &request_values(ctx));
+            let allowed = request_values(ctx);
+            let mut leaked = leaks(own, &body, &allowed, None);
             if !leaked.is_empty() {
+                // What the target tells anyone (its answer without a token: boilerplate,
+                // padding a proxy adds to every body) is not the first tenant's data. A
+                // target that puts tenant data even there fails the auth checks instead.
+                let anonymous = RequestPlan {
+                    token: None,
+                    ..plan.clone()
+                };
+                if let Some(baseline) = request::send(ctx, &client, &anonymous)
+                    .await
+                    .ok()
+                    .and_then(|r| r.json().ok())
+                {
+                    leaked = leaks(own, &body, &allowed, Some(&baseline));
+                }
+            }
+            if !leaked.is_empty() {
+                let count = leaked.len();
+                let shown: Vec<String> = leaked
+                    .iter()
+                    .take(3)
+                    .map(|s| format!("`{}`", short(s)))
+                    .collect();
                 return Err(fail(format!(
-                    "the other tenant's response contains the first tenant's data: {}",
-                    leaked.into_iter().take(3).collect::<Vec<_>>().join(", ")
+                    "the other tenant's response contains {count} of the first tenant's values: {}",
+                    shown.join(", ")
                 )));
             }
         }
@@ -159,22 +182,61 @@ fn request_values(ctx: &Ctx<'_>) -> BTreeSet<String> {
     values
 }
 
-/// Distinctive strings (8+ characters) of `own` that appear in `other`.
-fn leaks(own: &Value, other: &Value, allowed: &BTreeSet<String>) -> Vec<String> {
-    let mut strings = BTreeSet::new();
-    collect_strings(own, &mut strings);
-    let other_text = other.to_string();
-    strings
+/// Distinctive string values of `own` (8+ characters, not padding) that appear as whole
+/// string values in `other` and not in `baseline` (what the target answers anyone). Linear
+/// in the bodies' sizes (hash sets, no substring search), and the bodies are bounded by
+/// `--max-body-bytes`, so a huge answer cannot hold the check past its time limit.
+fn leaks(
+    own: &Value,
+    other: &Value,
+    allowed: &BTreeSet<String>,
+    baseline: Option<&Value>,
+) -> Vec<String> {
+    fn strings(value: &Value) -> HashSet<&str> {
+        let mut out = HashSet::new();
+        collect_strings(value, &mut out);
+        out
+    }
+    let in_other = strings(other);
+    let common = baseline.map(strings).unwrap_or_default();
+    let mut leaked: Vec<String> = strings(own)
         .into_iter()
-        .filter(|s| s.chars().count() >= 8 && !allowed.contains(s))
-        .filter(|s| other_text.contains(&serde_json::to_string(s).unwrap_or_default()))
-        .collect()
+        .filter(|s| s.chars().count() >= 8 && !is_padding(s))
+        .filter(|s| !allowed.contains(*s))
+        .filter(|s| in_other.contains(s) && !common.contains(s))
+        .map(str::to_string)
+        .collect();
+    leaked.sort();
+    leaked
 }
 
-fn collect_strings(value: &Value, out: &mut BTreeSet<String>) {
+/// A string of at most three distinct characters ("xxxxxxxx", "=-=-=-=-") carries no data.
+fn is_padding(s: &str) -> bool {
+    let mut seen: Vec<char> = Vec::with_capacity(4);
+    for c in s.chars() {
+        if !seen.contains(&c) {
+            seen.push(c);
+            if seen.len() > 3 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A leaked value for the message: at most 80 characters of it.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    if s.chars().nth(80).is_some() {
+        out.push_str(&format!("… ({} bytes)", s.len()));
+    }
+    out
+}
+
+fn collect_strings<'v>(value: &'v Value, out: &mut HashSet<&'v str>) {
     match value {
         Value::String(s) => {
-            out.insert(s.clone());
+            out.insert(s);
         }
         Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
         Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
@@ -192,8 +254,28 @@ mod tests {
         let own = json!({"siteId": "test-site-id", "html": "<p>secret page</p>"});
         let other = json!({"code": "NOT_FOUND", "message": "x", "siteId": "test-site-id", "html": "<p>secret page</p>"});
         let allowed = BTreeSet::from(["test-site-id".to_string()]);
-        assert_eq!(leaks(&own, &other, &allowed), ["<p>secret page</p>"]);
+        assert_eq!(leaks(&own, &other, &allowed, None), ["<p>secret page</p>"]);
         let clean = json!({"code": "NOT_FOUND", "message": "site test-site-id not found"});
-        assert!(leaks(&own, &clean, &allowed).is_empty());
+        assert!(leaks(&own, &clean, &allowed, None).is_empty());
+    }
+
+    #[test]
+    fn padding_common_to_every_answer_is_no_leak() {
+        // A proxy pads every body: the first tenant's answer, the other tenant's error and
+        // the anonymous one alike. Only the first tenant's own value is a leak.
+        let pad = "x".repeat(1 << 20);
+        let noise = "a1b2c3d4".repeat(1000);
+        let own = json!({"html": "<p>secret page</p>", "pad": pad, "noise": noise});
+        let other =
+            json!({"code": "NOT_FOUND", "pad": pad, "noise": noise, "html": "<p>secret page</p>"});
+        let baseline = json!({"code": "UNAUTHORIZED", "pad": pad, "noise": noise});
+        let allowed = BTreeSet::new();
+        assert_eq!(
+            leaks(&own, &other, &allowed, Some(&baseline)),
+            ["<p>secret page</p>"]
+        );
+        let clean = json!({"code": "NOT_FOUND", "pad": pad, "noise": noise});
+        assert!(leaks(&own, &clean, &allowed, Some(&baseline)).is_empty());
+        assert!(short(&noise).len() < 120);
     }
 }

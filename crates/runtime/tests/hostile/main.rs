@@ -1,0 +1,483 @@
+//! A deployment that misbehaves gets a fast, bounded, precise red (issue 11): each test points
+//! the runtime at a server that breaks HTTP in one way (`server.rs`) and asserts a red
+//! verdict, within the configured limit plus a margin, naming the cause, in a short message.
+//!
+//! `cargo test` runs the fast ones; those that wait for a timeout, and the 200 MB body, run
+//! with `SB_HOSTILE_SLOW=1` (`.ci/run` sets it).
+
+mod server;
+
+use std::time::{Duration, Instant};
+
+use progenitor_client::{Error as ClientError, ResponseValue};
+use sb_runtime::{Check, Harness, Op, SpecSource, Target, TargetOptions, Typed, Verdict};
+use serde_json::{Value, json};
+use server::Misbehaviour::{self, *};
+
+const SPEC: SpecSource = SpecSource {
+    file: "crates/runtime/tests/hostile/spec.yaml",
+    text: include_str!("spec.yaml"),
+};
+const GET_ITEM: Op = Op {
+    spec: SPEC,
+    id: "getItem",
+};
+const STREAM_ITEM: Op = Op {
+    spec: SPEC,
+    id: "streamItem",
+};
+
+/// `--timeout-secs` for these tests.
+const TIMEOUT: Duration = Duration::from_secs(2);
+/// `--sse-idle-secs`.
+const IDLE: Duration = Duration::from_secs(1);
+/// The stream's `x-slo` `lastChunkMs` in `spec.yaml`.
+const STREAM_BUDGET: Duration = Duration::from_secs(3);
+/// What a red may take beyond its limit.
+const MARGIN: Duration = Duration::from_secs(5);
+
+fn slow() -> bool {
+    if std::env::var("SB_HOSTILE_SLOW").is_ok_and(|v| v == "1") {
+        return true;
+    }
+    eprintln!("not run: this test waits for a timeout; set SB_HOSTILE_SLOW=1 (.ci/run does)");
+    false
+}
+
+fn options(base_url: String) -> TargetOptions {
+    TargetOptions {
+        base_url: Some(base_url),
+        jwt_secret: Some("hostile-secret".into()),
+        timeout_secs: TIMEOUT.as_secs(),
+        sse_idle_secs: IDLE.as_secs(),
+        ..TargetOptions::default()
+    }
+}
+
+/// A target on a server misbehaving as `how` (the readiness probe answered properly). Both
+/// live for the rest of the test process (typed checks need a `'static` target).
+async fn target(how: Misbehaviour) -> &'static Target {
+    let server = server::start(how, true).await;
+    let target = Target::connect(&options(server.base_url()), &Harness::deployment("hostile"))
+        .await
+        .unwrap_or_else(|e| panic!("the readiness probe of {how:?} failed: {e}"));
+    Box::leak(Box::new(server));
+    Box::leak(Box::new(target))
+}
+
+/// Asserts a red within `limit` + [`MARGIN`] whose reason names one of `causes`, short enough
+/// for a table; returns the reason.
+fn expect_red(what: &str, verdict: Verdict, started: Instant, limit: Duration, causes: &[&str]) {
+    let elapsed = started.elapsed();
+    let reason = match verdict {
+        Verdict::Fail { reason } => reason,
+        other => panic!("{what}: expected a red, got {other:?}"),
+    };
+    eprintln!("{what}: red in {:.2} s: {reason}", elapsed.as_secs_f64());
+    assert!(
+        elapsed < limit + MARGIN,
+        "{what}: took {elapsed:?}, the limit is {limit:?}"
+    );
+    assert!(
+        causes.iter().any(|c| reason.contains(c)),
+        "{what}: the reason names none of {causes:?}: {reason}"
+    );
+    assert!(
+        reason.len() < 1000,
+        "{what}: a {}-byte reason",
+        reason.len()
+    );
+}
+
+async fn plain(how: Misbehaviour, op: Op, check: Check, limit: Duration, causes: &[&str]) {
+    let target = target(how).await;
+    let started = Instant::now();
+    let verdict = sb_runtime::evaluate(target, op, check).await;
+    expect_red(
+        &format!("{how:?} {}", check.name()),
+        verdict,
+        started,
+        limit,
+        causes,
+    );
+}
+
+/// The typed JSON check as the generated code runs it: progenitor's exchange
+/// (`ResponseValue::from_response`) on the typed client of [`Typed::client`].
+async fn typed_json(target: &'static Target) -> (Verdict, Instant) {
+    let started = Instant::now();
+    let verdict = sb_runtime::evaluate_typed(target, GET_ITEM, |t: Typed| async move {
+        let client = t.client()?;
+        let url = format!("{}/items/item-1", t.base_url());
+        let result = match client.get(url).send().await {
+            Ok(r) if r.status().as_u16() == 200 => {
+                ResponseValue::<Value>::from_response::<()>(r).await
+            }
+            Ok(r) => Err(ClientError::UnexpectedResponse(r)),
+            Err(e) => Err(ClientError::CommunicationError(e)),
+        };
+        t.json(result)
+    })
+    .await;
+    (verdict, started)
+}
+
+/// The typed stream check as the generated code runs it.
+async fn typed_events(target: &'static Target) -> (Verdict, Instant) {
+    let started = Instant::now();
+    let verdict = sb_runtime::evaluate_typed(target, STREAM_ITEM, |t: Typed| async move {
+        let client = t.client()?;
+        let url = format!("{}/items/item-1/events", t.base_url());
+        let result = match client
+            .post(url)
+            .json(&json!({"prompt": "hello"}))
+            .send()
+            .await
+        {
+            Ok(r) if r.status().as_u16() == 200 => Ok(ResponseValue::stream(r)),
+            Ok(r) => Err(ClientError::<()>::UnexpectedResponse(r)),
+            Err(e) => Err(ClientError::CommunicationError(e)),
+        };
+        t.events::<Value, ()>(result).await
+    })
+    .await;
+    (verdict, started)
+}
+
+async fn typed_json_red(how: Misbehaviour, limit: Duration, causes: &[&str]) {
+    let (verdict, started) = typed_json(target(how).await).await;
+    expect_red(&format!("{how:?} typed"), verdict, started, limit, causes);
+}
+
+async fn typed_events_red(how: Misbehaviour, limit: Duration, causes: &[&str]) {
+    let (verdict, started) = typed_events(target(how).await).await;
+    expect_red(
+        &format!("{how:?} typed stream"),
+        verdict,
+        started,
+        limit,
+        causes,
+    );
+}
+
+/// Peak resident memory of this process so far (`VmHWM`), in bytes.
+fn peak_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+// The controls: the same checks are green against a server that behaves.
+
+#[tokio::test]
+async fn healthy_json_is_green() {
+    let target = target(Healthy).await;
+    let verdict = sb_runtime::evaluate(target, GET_ITEM, Check::Conformance).await;
+    assert!(matches!(verdict, Verdict::Pass { .. }), "{verdict:?}");
+    let (verdict, _) = typed_json(target).await;
+    assert!(matches!(verdict, Verdict::Pass { .. }), "{verdict:?}");
+}
+
+#[tokio::test]
+async fn healthy_stream_is_green() {
+    let target = target(Healthy).await;
+    let verdict = sb_runtime::evaluate(target, STREAM_ITEM, Check::SseTerminal).await;
+    assert!(matches!(verdict, Verdict::Pass { .. }), "{verdict:?}");
+    let (verdict, _) = typed_events(target).await;
+    assert!(matches!(verdict, Verdict::Pass { .. }), "{verdict:?}");
+}
+
+// Fast misbehaviours: the target answers at once, wrongly.
+
+#[tokio::test]
+async fn garbage_instead_of_http() {
+    plain(
+        Garbage,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &["invalid HTTP"],
+    )
+    .await;
+    typed_json_red(Garbage, TIMEOUT, &["invalid HTTP"]).await;
+}
+
+#[tokio::test]
+async fn garbage_at_the_readiness_probe_is_not_silence() {
+    let server = server::start(Garbage, false).await;
+    let started = Instant::now();
+    let error = Target::connect(&options(server.base_url()), &Harness::deployment("hostile"))
+        .await
+        .expect_err("garbage is not ready");
+    let message = error.to_string();
+    eprintln!(
+        "Garbage readiness: {:.2} s: {message}",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        message.contains("answered, but not with a usable HTTP response"),
+        "{message}"
+    );
+    assert!(message.contains("invalid HTTP"), "{message}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn connection_reset() {
+    plain(
+        Reset,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &["reset", "closed the connection"],
+    )
+    .await;
+    typed_json_red(Reset, TIMEOUT, &["reset", "closed the connection"]).await;
+}
+
+#[tokio::test]
+async fn ten_thousand_headers() {
+    plain(
+        ManyHeaders,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &["headers are too large"],
+    )
+    .await;
+    typed_json_red(ManyHeaders, TIMEOUT, &["headers are too large"]).await;
+}
+
+#[tokio::test]
+async fn body_shorter_than_content_length() {
+    let cause = "shorter than its Content-Length";
+    plain(ShortBody, GET_ITEM, Check::Conformance, TIMEOUT, &[cause]).await;
+    typed_json_red(ShortBody, TIMEOUT, &[cause]).await;
+}
+
+#[tokio::test]
+async fn invalid_utf8_json() {
+    plain(
+        InvalidUtf8,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &["not valid UTF-8"],
+    )
+    .await;
+    typed_json_red(InvalidUtf8, TIMEOUT, &["not valid UTF-8"]).await;
+}
+
+/// The target dies after the readiness probe: the first check finds the connection refused,
+/// the breaker re-probes once and opens, and every further check fails at once with one
+/// message.
+#[tokio::test]
+async fn target_dies_after_the_readiness_probe() {
+    let target = target(DieAfterProbe).await;
+    let started = Instant::now();
+    let first = sb_runtime::evaluate(target, GET_ITEM, Check::Conformance).await;
+    expect_red(
+        "DieAfterProbe first",
+        first,
+        started,
+        TIMEOUT,
+        &["connection refused"],
+    );
+    let checks = [
+        (GET_ITEM, Check::AuthMissingToken),
+        (GET_ITEM, Check::ErrorUnknownId),
+        (GET_ITEM, Check::TenantOtherTenantToken),
+        (STREAM_ITEM, Check::SseTerminal),
+        (STREAM_ITEM, Check::SseStreamFormat),
+        (STREAM_ITEM, Check::ErrorMissingRequired),
+    ];
+    let rest = Instant::now();
+    for (op, check) in checks {
+        let verdict = sb_runtime::evaluate(target, op, check).await;
+        match verdict {
+            Verdict::Fail { reason } => assert!(
+                reason.starts_with("target unreachable since"),
+                "{}: {reason}",
+                check.name()
+            ),
+            Verdict::Skip { .. } => {}
+            other => panic!("{}: {other:?}", check.name()),
+        }
+    }
+    let (typed, _) = typed_json(target).await;
+    match typed {
+        Verdict::Fail { reason } => assert!(reason.starts_with("target unreachable since")),
+        other => panic!("typed: {other:?}"),
+    }
+    assert!(
+        rest.elapsed() < Duration::from_secs(1),
+        "the remaining checks took {:?}",
+        rest.elapsed()
+    );
+    eprintln!(
+        "DieAfterProbe: first red in {:.2} s, {} more in {:.3} s: {}",
+        (rest - started).as_secs_f64(),
+        checks.len(),
+        rest.elapsed().as_secs_f64(),
+        target.unreachable().unwrap_or_default()
+    );
+}
+
+// Slow misbehaviours: each is stopped by a limit, so each takes about that limit.
+
+#[tokio::test]
+async fn hang_before_headers() {
+    if !slow() {
+        return;
+    }
+    let cause = "timed out after 2 s waiting for the response headers";
+    plain(
+        HangBeforeHeaders,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &[cause],
+    )
+    .await;
+    typed_json_red(HangBeforeHeaders, TIMEOUT, &[cause]).await;
+    plain(
+        HangBeforeHeaders,
+        STREAM_ITEM,
+        Check::SseTerminal,
+        TIMEOUT,
+        &[cause],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn hang_at_the_readiness_probe_is_silence() {
+    if !slow() {
+        return;
+    }
+    let server = server::start(HangBeforeHeaders, false).await;
+    let started = Instant::now();
+    let error = Target::connect(&options(server.base_url()), &Harness::deployment("hostile"))
+        .await
+        .expect_err("a hang is not ready");
+    let message = error.to_string();
+    eprintln!(
+        "HangBeforeHeaders readiness: {:.2} s: {message}",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(message.contains("did not answer within 2 s"), "{message}");
+    assert!(message.contains("timed out"), "{message}");
+    assert!(started.elapsed() < TIMEOUT + MARGIN);
+}
+
+#[tokio::test]
+async fn stall_mid_body() {
+    if !slow() {
+        return;
+    }
+    let cause = "timed out after 2 s reading the body";
+    plain(
+        StallMidBody,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &[cause],
+    )
+    .await;
+    typed_json_red(StallMidBody, TIMEOUT, &[cause]).await;
+}
+
+#[tokio::test]
+async fn body_trickled_one_byte_a_second() {
+    if !slow() {
+        return;
+    }
+    let cause = "timed out after 2 s reading the body";
+    plain(Trickle, GET_ITEM, Check::Conformance, TIMEOUT, &[cause]).await;
+    typed_json_red(Trickle, TIMEOUT, &[cause]).await;
+}
+
+/// 200 MB, generated as it is sent: the check stops at the 16 MiB cap, and the process's
+/// peak memory grows by far less than the body.
+#[tokio::test]
+async fn two_hundred_megabyte_body() {
+    if !slow() {
+        return;
+    }
+    let before = peak_memory();
+    plain(
+        Huge,
+        GET_ITEM,
+        Check::Conformance,
+        TIMEOUT,
+        &["exceeds the 16777216-byte cap"],
+    )
+    .await;
+    let after = peak_memory();
+    eprintln!(
+        "Huge: peak memory {} MiB before, {} MiB after the plain check",
+        before >> 20,
+        after >> 20
+    );
+    assert!(
+        after.saturating_sub(before) < 200 << 20,
+        "peak memory grew by {} MiB",
+        (after - before) >> 20
+    );
+    // Not yet covered: the typed JSON check. progenitor's `ResponseValue::from_response`
+    // buffers the whole body before the runtime sees it, so only time (`--timeout-secs`)
+    // bounds it there, not size; a 200 MB body of valid JSON that arrives in time is
+    // decoded (and passes). See the report on issue 11.
+}
+
+#[tokio::test]
+async fn stream_that_stalls() {
+    if !slow() {
+        return;
+    }
+    let cause = "stalled";
+    plain(SseStall, STREAM_ITEM, Check::SseTerminal, IDLE, &[cause]).await;
+    typed_events_red(
+        SseStall,
+        IDLE,
+        &["stalled: no event within the idle limit after"],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn stream_that_never_ends() {
+    if !slow() {
+        return;
+    }
+    let cause = "did not finish within its budget";
+    plain(
+        SseEndless,
+        STREAM_ITEM,
+        Check::SseTerminal,
+        STREAM_BUDGET,
+        &[cause],
+    )
+    .await;
+    typed_events_red(SseEndless, STREAM_BUDGET, &[cause]).await;
+}
+
+#[tokio::test]
+async fn stream_trickled_a_byte_at_a_time() {
+    if !slow() {
+        return;
+    }
+    let cause = "did not finish within its budget";
+    plain(
+        SseTrickle,
+        STREAM_ITEM,
+        Check::SseTerminal,
+        STREAM_BUDGET,
+        &[cause],
+    )
+    .await;
+    typed_events_red(SseTrickle, STREAM_BUDGET, &[cause]).await;
+}
