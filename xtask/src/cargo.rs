@@ -39,10 +39,20 @@ mod tests {
 
     #[test]
     fn only_what_cargo_run_sets_is_dropped() {
-        for name in ["CARGO_MANIFEST_DIR", "CARGO_PKG_NAME", "CARGO_CRATE_NAME", "OUT_DIR"] {
+        for name in [
+            "CARGO_MANIFEST_DIR",
+            "CARGO_PKG_NAME",
+            "CARGO_CRATE_NAME",
+            "OUT_DIR",
+        ] {
             assert!(set_by_cargo_run(OsStr::new(name)), "{name}");
         }
-        for name in ["CARGO_HOME", "CARGO_TARGET_DIR", "CARGO_PROFILE_DEV_DEBUG", "PATH"] {
+        for name in [
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_PROFILE_DEV_DEBUG",
+            "PATH",
+        ] {
             assert!(!set_by_cargo_run(OsStr::new(name)), "{name}");
         }
     }
