@@ -83,6 +83,8 @@ red! {
     accept_alg_none: AcceptAlgNone breaks GENERATION "generatePage" AuthAlgNone;
     auth_error_not_json: AuthErrorNotJson breaks GENERATION "listTemplates" AuthMalformedToken;
     accept_missing_claims: AcceptMissingClaims breaks AGENTS "generateLogo" AuthMissingClaims;
+    expiry_grace: ExpiryGrace breaks GENERATION "listTemplates" AuthExpiryEdge;
+    ignore_nbf: IgnoreNbf breaks VALIDATION "getDeployment" AuthExpiryEdge;
     // Family 3: tenant isolation.
     ignore_tenant_mismatch_header: IgnoreTenantMismatch breaks AGENTS "generateLogo" TenantHeaderMismatch;
     ignore_tenant_mismatch_path: IgnoreTenantMismatch breaks GENERATION "listTemplates" TenantOtherTenantToken;
@@ -100,6 +102,7 @@ red! {
     cors_missing_header: CorsMissingHeader breaks GENERATION "generatePage" CorsPreflightAllowed;
     cors_no_acao_on_actual: CorsNoAcaoOnActual breaks VALIDATION "validateSite" CorsActualResponse;
     cors_no_max_age: CorsNoMaxAge breaks AGENTS "generateLogo" CorsPreflightAllowed;
+    cors_no_expose_headers: CorsNoExposeHeaders breaks GENERATION "generatePage" CorsExposeHeaders;
     cors_suffix_match: CorsSuffixMatch breaks GENERATION "listTemplates" CorsPreflightDisallowed;
     // Family 5: error bodies and negative input.
     validation_500: Validation500 breaks AGENTS "generateLogo" ErrorOutOfRange;

@@ -39,6 +39,10 @@ pub struct TargetOptions {
     /// instead of being buffered (default 16 MiB).
     #[arg(long, env = "SB_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Clock skew in seconds a deployment may tolerate on `exp` and `nbf`: tokens expired
+    /// (or not yet valid) by a little more than this must be refused.
+    #[arg(long, env = "SB_JWT_LEEWAY_SECS", default_value_t = 60)]
+    pub jwt_leeway_secs: u64,
 }
 
 /// The default cap on one response body: 16 MiB, far above any Site Builder answer and far
@@ -58,6 +62,7 @@ impl Default for TargetOptions {
             timeout_secs: 30,
             sse_idle_secs: 15,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            jwt_leeway_secs: 60,
         }
     }
 }
@@ -85,6 +90,9 @@ impl TargetOptions {
                 .and_then(|v| v.parse().ok())
                 .filter(|&n| n > 0)
                 .unwrap_or(defaults.max_body_bytes),
+            jwt_leeway_secs: var("SB_JWT_LEEWAY_SECS")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(defaults.jwt_leeway_secs),
         }
     }
 
@@ -96,6 +104,7 @@ impl TargetOptions {
             ("SB_TIMEOUT_SECS", self.timeout_secs.to_string()),
             ("SB_SSE_IDLE_SECS", self.sse_idle_secs.to_string()),
             ("SB_MAX_BODY_BYTES", self.max_body_bytes.to_string()),
+            ("SB_JWT_LEEWAY_SECS", self.jwt_leeway_secs.to_string()),
         ];
         let optional = [
             ("SB_BASE_URL", &self.base_url),

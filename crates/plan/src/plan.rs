@@ -109,6 +109,9 @@ check_table! {
     AuthAlgNone = "auth_alg_none", Auth, rules::bearer;
     /// Correctly signed tokens without the tenant claim (`x-tenant.claim`) or without `exp`.
     AuthMissingClaims = "auth_missing_claims", Auth, rules::bearer;
+    /// Tokens expired by a little more than the leeway (`--jwt-leeway-secs`), and tokens
+    /// whose `nbf` lies in the future: 401 each (a grace period is a hole).
+    AuthExpiryEdge = "auth_expiry_edge", Auth, rules::bearer;
     /// A valid token of another tenant (with its own tenant header) gets 403/404 and no data.
     TenantOtherTenantToken = "tenant_other_tenant_token", Tenancy, rules::other_tenant;
     /// A valid token with another tenant in the tenant header (`x-tenant.header`) gets 403.
@@ -116,6 +119,9 @@ check_table! {
     CorsPreflightAllowed = "cors_preflight_allowed", Cors, rules::always;
     CorsPreflightDisallowed = "cors_preflight_disallowed", Cors, rules::always;
     CorsActualResponse = "cors_actual_response", Cors, rules::always;
+    /// Every response header the success response documents (other than the CORS-safelisted
+    /// ones) is listed in Access-Control-Expose-Headers, so a page's script can read it.
+    CorsExposeHeaders = "cors_expose_headers", Cors, rules::documented_headers;
     ErrorInvalidJson = "error_invalid_json", Errors, rules::json_body;
     ErrorMissingRequired = "error_missing_required", Errors, rules::missing_required;
     ErrorWrongType = "error_wrong_type", Errors, rules::wrong_type;
@@ -158,6 +164,15 @@ pub mod rules {
     /// Every operation.
     pub fn always(_: Subject<'_>) -> Applicability {
         Ok(())
+    }
+
+    /// The success response documents a header a browser hides unless it is exposed.
+    pub fn documented_headers(s: Subject<'_>) -> Applicability {
+        require(
+            s.op.success()
+                .is_some_and(|r| r.headers.iter().any(|h| !super::cors_safelisted(&h.name))),
+            || "the success response documents no header a browser would hide".into(),
+        )
     }
 
     /// A typed client is compiled in for the spec.
@@ -357,6 +372,22 @@ pub mod rules {
             || "x-slo gives no avgMs, p95Ms or maxMs".into(),
         )
     }
+}
+
+/// The response headers a browser lets a page's script read without
+/// Access-Control-Expose-Headers (the Fetch standard's CORS-safelisted response headers).
+pub fn cors_safelisted(name: &str) -> bool {
+    [
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// Whether every security scheme `op` requires is an HTTP bearer token (the auth family

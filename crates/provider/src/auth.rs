@@ -112,7 +112,13 @@ impl Verifier {
 
     fn validation(&self, alg: Algorithm, faults: &Faults) -> Validation {
         let mut v = Validation::new(alg);
-        v.leeway = 5;
+        v.leeway = if faults.contains(&Fault::ExpiryGrace) {
+            300
+        } else {
+            5
+        };
+        // A token is not valid before its `nbf` (jsonwebtoken does not check it by default).
+        v.validate_nbf = !faults.contains(&Fault::IgnoreNbf);
         if faults.contains(&Fault::AcceptMissingClaims) {
             v.set_required_spec_claims(&["sub"]);
         } else {

@@ -120,9 +120,16 @@ pub fn actual(headers: &mut HeaderMap, patterns: &[String], origin: &str, faults
         .filter(|_| !faults.contains(&Fault::CorsNoAcaoOnActual));
     common(headers, acao.as_deref(), faults);
     if acao.is_some() {
+        // Every response header the specs document, so a page's script can read them
+        // (X-Generation-Id is read while the stream runs).
+        let exposed = if faults.contains(&Fault::CorsNoExposeHeaders) {
+            "X-Request-Id"
+        } else {
+            "X-Request-Id, X-Generation-Id"
+        };
         headers.insert(
             ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("X-Request-Id"),
+            HeaderValue::from_static(exposed),
         );
     }
 }

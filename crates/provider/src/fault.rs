@@ -73,6 +73,7 @@ faults! {
     CorsSuffixMatch => "cors-suffix-match", "a `*.domain` origin pattern matches by plain suffix, so https://evilkimmyai.io is allowed";
     CorsMissingHeader => "cors-missing-header", "Access-Control-Allow-Headers lacks X-Tenant-Id";
     CorsNoAcaoOnActual => "cors-no-acao-on-actual", "actual (non-preflight) responses lack Access-Control-Allow-Origin";
+    CorsNoExposeHeaders => "cors-no-expose-headers", "Access-Control-Expose-Headers lists X-Request-Id only, so a page cannot read X-Generation-Id";
     // Errors.
     Validation500 => "validation-500", "invalid input is answered 500 instead of 400";
     ErrorBodyMissingCode => "error-body-missing-code", "Error bodies lack the `code` field";
@@ -85,6 +86,9 @@ faults! {
     QueryEnumIgnored => "query-enum-ignored", "getLogoImage serves `?size=` values outside its enum instead of a 400";
     UnknownSiteJson404 => "unknown-site-json-404", "generatePage with an unknown siteId answers 404 JSON instead of a stream holding one error event";
     // Server-Sent Events.
+    // Token lifetime.
+    ExpiryGrace => "expiry-grace", "tokens expired up to 5 minutes ago are still accepted (a grace period)";
+    IgnoreNbf => "ignore-nbf", "tokens whose `nbf` lies in the future are accepted";
     SseProgressNotZero => "sse-progress-not-zero", "the first progress event is 10, not 0";
     SseProgressDecreases => "sse-progress-decreases", "progress goes down during the stream";
     SseNoTerminal => "sse-no-terminal", "the stream ends without a terminal event";

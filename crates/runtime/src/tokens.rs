@@ -26,6 +26,10 @@ pub enum TokenKind {
     NoTenantClaim,
     /// Correctly signed, but without `exp` (a token that never expires).
     NoExpiry,
+    /// Correctly signed, expired a little longer ago than the clock-skew leeway.
+    JustExpired,
+    /// Correctly signed, with `nbf` ten minutes in the future.
+    NotYetValid,
 }
 
 /// The claims of a minted token: `sub`, the tenant under the spec's claim name (when the
@@ -51,6 +55,8 @@ pub struct Tokens {
     expired: Option<String>,
     no_tenant: Option<String>,
     no_expiry: Option<String>,
+    just_expired: Option<String>,
+    not_yet_valid: Option<String>,
     wrong_signature: String,
 }
 
@@ -75,6 +81,16 @@ impl Tokens {
                 )),
                 no_tenant: claim.map(|_| sign(secret, &claims(None, None, Some(now + 3600), now))),
                 no_expiry: Some(sign(secret, &claims(claim, tenant, None, now))),
+                just_expired: Some(sign(secret, &{
+                    // Bounded: a leeway read from the environment cannot overflow the clock.
+                    let past = i64::try_from(options.jwt_leeway_secs.min(86_400)).unwrap_or(0) + 5;
+                    claims(claim, tenant, Some(now - past), now - past - 3600)
+                })),
+                not_yet_valid: Some(sign(secret, &{
+                    let mut c = claims(claim, tenant, Some(now + 3600), now);
+                    c["nbf"] = Value::from(now + 600);
+                    c
+                })),
                 wrong_signature: sign(
                     &format!("{secret}-but-not-the-same"),
                     &claims(claim, tenant, Some(now + 3600), now),
@@ -89,6 +105,8 @@ impl Tokens {
                 expired: None,
                 no_tenant: None,
                 no_expiry: None,
+                just_expired: None,
+                not_yet_valid: None,
                 valid,
             })
         }
@@ -110,6 +128,8 @@ impl Tokens {
             TokenKind::AlgNone => Some(alg_none(&self.valid)),
             TokenKind::NoTenantClaim => self.no_tenant.clone(),
             TokenKind::NoExpiry => self.no_expiry.clone(),
+            TokenKind::JustExpired => self.just_expired.clone(),
+            TokenKind::NotYetValid => self.not_yet_valid.clone(),
         }
     }
 }

@@ -34,6 +34,40 @@ pub async fn missing_claims(ctx: &Ctx<'_>) -> Verdict {
     Verdict::from(run.await as Outcome)
 }
 
+/// Tokens just past the edge of validity: expired by a little more than the leeway the
+/// target tolerates (`--jwt-leeway-secs`), and not valid before ten minutes from now: 401
+/// each. A deployment that grants a grace period, or ignores `nbf`, accepts them.
+pub async fn expiry_edge(ctx: &Ctx<'_>) -> Verdict {
+    let leeway = ctx.target.options().jwt_leeway_secs;
+    let cases = [
+        (
+            TokenKind::JustExpired,
+            format!("expired {} s ago (leeway {leeway} s)", leeway + 5),
+        ),
+        (
+            TokenKind::NotYetValid,
+            "with `nbf` ten minutes ahead".to_string(),
+        ),
+    ];
+    if cases.iter().any(|(kind, _)| ctx.token_of(*kind).is_none()) {
+        return Verdict::skip("cannot sign tokens for this target: pass --jwt-secret");
+    }
+    let run = async {
+        let client = ctx.http()?;
+        for (kind, what) in cases {
+            let plan = RequestPlan {
+                token: Some(kind),
+                ..RequestPlan::default()
+            };
+            let response = request::send(ctx, &client, &plan).await?;
+            ctx.error_response(&response, &[401])
+                .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
+        }
+        Ok(())
+    };
+    Verdict::from(run.await as Outcome)
+}
+
 /// Sends the example request with the bad credentials `check` names; expects 401.
 pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Verdict {
     let token = match check {

@@ -166,6 +166,49 @@ pub fn disallowed_origins(allowed: &str) -> Vec<String> {
     origins
 }
 
+/// The positive request with an allowed Origin exposes every header its response documents
+/// (other than the CORS-safelisted ones) in Access-Control-Expose-Headers: without it a
+/// browser hides the header from the page, although it is on the wire.
+pub async fn expose_headers(ctx: &Ctx<'_>, origin: &str) -> Outcome {
+    let plan = RequestPlan {
+        headers: vec![("Origin".into(), origin.to_string())],
+        ..RequestPlan::default()
+    };
+    let response = if ctx.op.is_sse() {
+        super::sse::open(ctx, &plan).await.map(|(head, _)| head)?
+    } else {
+        request::send(ctx, &ctx.http()?, &plan).await?
+    };
+    let documented = ctx.documented(&response)?;
+    let exposed = response.header("access-control-expose-headers");
+    // `*` exposes every header, except on credentialed requests, where it is a literal name.
+    let credentialed = response
+        .header("access-control-allow-credentials")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+    let hidden: Vec<&str> = documented
+        .headers
+        .iter()
+        .map(|h| h.name.as_str())
+        .filter(|name| !crate::plan::cors_safelisted(name))
+        .filter(|name| {
+            !exposed.is_some_and(|list| {
+                list.split(',').any(|item| {
+                    let item = item.trim();
+                    item.eq_ignore_ascii_case(name) || (item == "*" && !credentialed)
+                })
+            })
+        })
+        .collect();
+    ensure(hidden.is_empty(), || {
+        format!(
+            "Access-Control-Expose-Headers `{}` lacks {}, which status {} documents: a browser hides it from the page",
+            exposed.unwrap_or(""),
+            hidden.join(", "),
+            response.status
+        )
+    })
+}
+
 /// The positive request with an allowed Origin carries Access-Control-Allow-Origin.
 pub async fn actual_response(ctx: &Ctx<'_>, origin: &str) -> Outcome {
     let origin = origin.to_string();

@@ -27,9 +27,10 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         AuthMissingToken | AuthMalformedToken | AuthWrongSignature | AuthExpiredToken
         | AuthAlgNone => auth::rejects(ctx, check).await,
         AuthMissingClaims => auth::missing_claims(ctx).await,
+        AuthExpiryEdge => auth::expiry_edge(ctx).await,
         TenantOtherTenantToken => tenancy::other_tenant_token(ctx).await,
         TenantHeaderMismatch => tenancy::header_mismatch(ctx).await.into(),
-        CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse => {
+        CorsPreflightAllowed | CorsPreflightDisallowed | CorsActualResponse | CorsExposeHeaders => {
             let Some(origin) = ctx.allowed_origin() else {
                 return Verdict::skip(
                     "no allowed origin: declare x-cors.allowedOrigins in the spec (openapi/EXTENSIONS.md) or pass --allowed-origin",
@@ -38,6 +39,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
             match check {
                 CorsPreflightAllowed => cors::preflight_allowed(ctx, &origin).await,
                 CorsPreflightDisallowed => cors::preflight_disallowed(ctx, &origin).await,
+                CorsExposeHeaders => cors::expose_headers(ctx, &origin).await,
                 _ => cors::actual_response(ctx, &origin).await,
             }
             .into()
