@@ -42,7 +42,7 @@ pub const EXAMPLE_SPECS: &[(&str, &str)] = &[(
 
 /// The harness of the project's tests: the Site Builder's own, which launches the embedded
 /// reference provider when no deployment is named.
-pub const PROJECT_HARNESS: &str = "sb_suites::harness::EMBEDDED";
+pub const PROJECT_HARNESS: &str = "::sb_suites::harness::EMBEDDED";
 
 /// The command that regenerates the project's tests.
 pub const PROJECT_COMMAND: &str = "cargo xtask gen";
@@ -77,7 +77,7 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenEr
                 include_path: relative_path(Path::new(out), Path::new(file)),
                 command: PROJECT_COMMAND.to_string(),
                 typed: Some(TypedClient {
-                    module: format!("sitebuilder_contract::{module}"),
+                    module: format!("::sitebuilder_contract::{module}"),
                 }),
                 select: *select,
             };

@@ -61,6 +61,21 @@ pub struct Operation {
     pub cors: Option<crate::Cors>,
 }
 
+/// An operation the model cannot read, and why (from [`Spec::operations_lenient`]).
+#[derive(Debug)]
+pub struct Rejected {
+    /// Its `operationId`, when it has one.
+    pub operation_id: Option<String>,
+    /// Lowercase method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// What is wrong, with its pointer and the fix.
+    pub error: SpecError,
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -325,51 +340,92 @@ pub fn media_essence(name: &str) -> String {
 }
 
 impl Spec {
-    /// Every operation, sorted by (path, method).
+    /// Every operation, sorted by (path, method); the first operation the model cannot read
+    /// fails the whole spec (what the project's own specs want). Tools that must go on past
+    /// one bad operation use [`Spec::operations_lenient`].
     pub fn operations(&self) -> Result<Vec<Operation>, SpecError> {
+        let (operations, mut rejected) = self.operations_lenient()?;
+        match rejected.is_empty() {
+            true => Ok(operations),
+            false => Err(rejected.swap_remove(0).error),
+        }
+    }
+
+    /// Every operation the model can read, sorted by (path, method), and each one it cannot
+    /// with the error naming its pointer and the fix. Errors of the document itself
+    /// (`paths` not a mapping, a malformed `x-tenant`) still fail the whole call.
+    pub fn operations_lenient(&self) -> Result<(Vec<Operation>, Vec<Rejected>), SpecError> {
         let mut operations = Vec::new();
+        let mut rejected = Vec::new();
         if self.doc.get("paths").is_none() {
-            return Ok(operations);
+            return Ok((operations, rejected));
         }
         let endpoints = self.endpoints_checked()?;
         let tenancy = self.tenancy()?;
         let cors = self.cors()?;
         for endpoint in endpoints {
-            // `endpoints_checked` has already rejected path items that are not mappings.
-            let Some(item) = endpoint.path_item.as_object() else {
-                continue;
-            };
-            let mut operation = self.build_operation(
-                endpoint.path,
-                endpoint.method,
-                &endpoint.path_pointer,
-                item,
-                endpoint.operation,
-            )?;
-            operation.tenancy = tenancy.clone();
-            operation.cors = cors.clone();
-            operations.push(operation);
+            match self.endpoint_operation(&endpoint) {
+                Ok(mut operation) => {
+                    operation.tenancy = tenancy.clone();
+                    operation.cors = cors.clone();
+                    operations.push(operation);
+                }
+                Err(error) => rejected.push(Rejected {
+                    operation_id: endpoint
+                        .operation
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    method: endpoint.method.to_string(),
+                    path: endpoint.path.to_string(),
+                    pointer: endpoint.pointer.clone(),
+                    error,
+                }),
+            }
         }
         operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-        Ok(operations)
+        Ok((operations, rejected))
     }
 
-    /// The operation with this operationId.
+    fn endpoint_operation(&self, endpoint: &crate::Endpoint<'_>) -> Result<Operation, SpecError> {
+        // `endpoints_checked` has already rejected path items that are not mappings.
+        let item = endpoint
+            .path_item
+            .as_object()
+            .ok_or_else(|| self.invalid(&endpoint.path_pointer, "path item is not a mapping"))?;
+        self.build_operation(
+            endpoint.path,
+            endpoint.method,
+            &endpoint.path_pointer,
+            item,
+            endpoint.operation,
+        )
+    }
+
+    /// The operation with this operationId; only that operation is read, so another one the
+    /// model cannot read does not matter.
     pub fn operation(&self, operation_id: &str) -> Result<Operation, SpecError> {
-        let operations = self.operations()?;
-        let known = operations
-            .iter()
-            .map(|o| o.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        operations
-            .into_iter()
-            .find(|o| o.id == operation_id)
-            .ok_or_else(|| SpecError::UnknownOperation {
-                file: self.file.clone(),
-                operation_id: operation_id.to_string(),
-                known,
-            })
+        let endpoints = if self.doc.get("paths").is_none() {
+            Vec::new()
+        } else {
+            self.endpoints_checked()?
+        };
+        fn id_of<'a>(e: &crate::Endpoint<'a>) -> Option<&'a str> {
+            e.operation.get("operationId").and_then(Value::as_str)
+        }
+        if let Some(endpoint) = endpoints.iter().find(|e| id_of(e) == Some(operation_id)) {
+            let mut operation = self.endpoint_operation(endpoint)?;
+            operation.tenancy = self.tenancy()?;
+            operation.cors = self.cors()?;
+            return Ok(operation);
+        }
+        let mut known: Vec<&str> = endpoints.iter().filter_map(id_of).collect();
+        known.sort_unstable();
+        Err(SpecError::UnknownOperation {
+            file: self.file.clone(),
+            operation_id: operation_id.to_string(),
+            known: known.join(", "),
+        })
     }
 
     fn build_operation(
