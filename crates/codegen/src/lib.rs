@@ -141,15 +141,22 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
                     .into(),
             );
         }
-        if !body.media_type.contains("json") {
-            return Some(format!(
-                "request media type `{}` is not JSON",
-                body.media_type
-            ));
+        if let Some(example) = examples::body_example(spec, body)
+            && let Err(reason) = sb_plan::encode::encode(spec, body, &example)
+        {
+            return Some(reason);
         }
     }
     if op.success().is_none() {
-        return Some("no 2xx response is documented".into());
+        let statuses: Vec<&str> = op.responses.iter().map(|r| r.status.as_str()).collect();
+        return Some(format!(
+            "no 2xx, 3xx or default response is documented (only: {}); nothing says what success is",
+            if statuses.is_empty() {
+                "none".to_string()
+            } else {
+                statuses.join(", ")
+            }
+        ));
     }
     if op.method == "options" || op.method == "trace" || op.method == "head" {
         return Some(format!(

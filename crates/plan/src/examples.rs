@@ -222,11 +222,16 @@ impl Synth<'_> {
 pub fn pattern_value(spec: &Spec, schema: &Value, pattern: &str) -> Option<String> {
     use rand::SeedableRng;
     use rand::distributions::Distribution;
-    let hir = regex_syntax::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(pattern)
-        .ok()?;
+    let parse = |pattern: &str| {
+        regex_syntax::ParserBuilder::new()
+            .nest_limit(64)
+            .build()
+            .parse(pattern)
+            .ok()
+    };
+    // Look-around (`(?!uuid$)`) is not regular: generate from the rest, and let the
+    // validator, which knows ECMA-262, turn down the candidates it excludes.
+    let hir = parse(pattern).or_else(|| parse(&without_look_around(pattern)?))?;
     let hir = bounded(hir)?;
     if hir.properties().maximum_len()? > MAX_LEN as usize {
         return None;
@@ -241,6 +246,65 @@ pub fn pattern_value(spec: &Spec, schema: &Value, pattern: &str) -> Option<Strin
     (0..PATTERN_TRIES)
         .map(|_| -> String { generator.sample(&mut rng) })
         .find(|candidate| validator.is_valid(&Value::String(candidate.clone())))
+}
+
+/// `pattern` with its look-around groups (`(?=`, `(?!`, `(?<=`, `(?<!`) removed; `None`
+/// when it has none or they are unbalanced.
+fn without_look_around(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut i = 0;
+    let mut removed = false;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.extend(chars.get(i..i + 2).into_iter().flatten());
+            i += 2;
+            continue;
+        }
+        if in_class {
+            in_class = c != ']';
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        if ["(?=", "(?!", "(?<=", "(?<!"]
+            .iter()
+            .any(|p| rest.starts_with(p))
+        {
+            // Skip to the matching `)`.
+            let mut depth = 0usize;
+            let mut class = false;
+            while i < chars.len() {
+                match chars[i] {
+                    '\\' => i += 1,
+                    '[' if !class => class = true,
+                    ']' if class => class = false,
+                    '(' if !class => depth += 1,
+                    ')' if !class => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            if i >= chars.len() {
+                return None;
+            }
+            removed = true;
+            i += 1;
+            continue;
+        }
+        in_class = c == '[';
+        out.push(c);
+        i += 1;
+    }
+    removed.then_some(out)
 }
 
 /// `hir` with the assertions rand_regex cannot generate (`^`, `$`, `\b`) removed (JSON
@@ -349,6 +413,8 @@ components:
             "^[A-Za-z0-9+/]{2,}={0,2}$",
             r"^([0-9a-f]{8})-[0-9a-f]{4}$",
             "x+",
+            // Nexus's `Name`: a negative look-ahead, which the validator enforces.
+            "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$",
         ] {
             let schema = json!({"type": "string", "pattern": pattern, "maxLength": 40});
             let value = synthesize(&spec, &schema, 0).unwrap_or_else(|| panic!("{pattern}"));
@@ -363,8 +429,9 @@ components:
     #[test]
     fn patterns_it_cannot_generate_give_none() {
         let spec = spec();
-        // Look-ahead: regex-syntax does not parse it; a repetition beyond MAX_LEN.
-        for pattern in ["^(?=a)a$", "^a{100000}$"] {
+        // A back-reference: regex-syntax does not parse it; a repetition beyond MAX_LEN;
+        // a look-ahead that excludes every candidate.
+        for pattern in [r"^(a)\1$", "^a{100000}$", "^(?!a)a$"] {
             let schema = json!({"type": "string", "pattern": pattern});
             assert_eq!(synthesize(&spec, &schema, 0), None, "{pattern}");
         }

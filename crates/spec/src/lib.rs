@@ -18,8 +18,8 @@ pub use error::SpecError;
 pub use lint::{Problem, lint, lint_str};
 pub use load::{Spec, escape_pointer};
 pub use model::{
-    Header, Location, METHODS, MediaType, Operation, Parameter, Rejected, RequestBody, Response,
-    SLO_KEYS, Slo, media_essence,
+    BodyEncoding, Header, Location, METHODS, MediaType, Operation, Parameter, Rejected,
+    RequestBody, Response, SLO_KEYS, Slo, media_essence,
 };
 pub use resolve::Node;
 pub use schema::{DRAFT, Violation};

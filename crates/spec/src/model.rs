@@ -142,7 +142,10 @@ pub struct Parameter {
 pub struct RequestBody {
     /// `required` (false when absent).
     pub required: bool,
-    /// `application/json` when listed, else the first media type.
+    /// The media type requests use, as written: the most JSON-like one offered
+    /// (`application/json`, then `+json`/`json` types such as merge-patch, then `*/*`),
+    /// else form-urlencoded, multipart, text, and the first one listed (see
+    /// [`BodyEncoding`]).
     pub media_type: String,
     /// The media type's schema, raw; `{}` when it has none.
     pub schema: Value,
@@ -152,6 +155,74 @@ pub struct RequestBody {
     pub pointer: String,
     /// Every media type offered, as written.
     pub media_types: Vec<String>,
+}
+
+/// How a request body is put on the wire, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum BodyEncoding {
+    /// `application/json`, `+json` and other `json` types, `*/*` and `application/*`
+    /// (sent as `application/json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's properties as `key=value` pairs.
+    Form,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// `text/*` and `application/octet-stream`: the example's text as it is.
+    Raw,
+    /// Anything else (XML, images, ...): no body can be made from the schema.
+    Other,
+}
+
+impl BodyEncoding {
+    /// The encoding of a media type (parameters ignored).
+    pub fn of(media_type: &str) -> BodyEncoding {
+        let essence = media_essence(media_type);
+        match essence.as_str() {
+            "*/*" | "application/*" => BodyEncoding::Json,
+            "application/x-www-form-urlencoded" => BodyEncoding::Form,
+            "multipart/form-data" | "multipart/mixed" => BodyEncoding::Multipart,
+            "application/octet-stream" => BodyEncoding::Raw,
+            e if e.ends_with("+json")
+                || e.split('/').nth(1).is_some_and(|s| s.contains("json")) =>
+            {
+                BodyEncoding::Json
+            }
+            e if e.starts_with("text/") && e != "text/event-stream" => BodyEncoding::Raw,
+            _ => BodyEncoding::Other,
+        }
+    }
+
+    /// Preference among offered media types: lower is better (exact `application/json`
+    /// first, then other JSON types, wildcards, form, multipart, raw, other).
+    fn rank(media_type: &str) -> u8 {
+        let essence = media_essence(media_type);
+        match (essence.as_str(), BodyEncoding::of(media_type)) {
+            ("application/json", _) => 0,
+            ("*/*" | "application/*", _) => 2,
+            (_, BodyEncoding::Json) => 1,
+            (_, BodyEncoding::Form) => 3,
+            (_, BodyEncoding::Multipart) => 4,
+            (_, BodyEncoding::Raw) => 5,
+            (_, BodyEncoding::Other) => 6,
+        }
+    }
+}
+
+impl RequestBody {
+    /// How this body is encoded (from [`RequestBody::media_type`]).
+    pub fn encoding(&self) -> BodyEncoding {
+        BodyEncoding::of(&self.media_type)
+    }
+
+    /// The `Content-Type` a JSON body is sent with: the media type, or `application/json`
+    /// for a wildcard (`*/*`).
+    pub fn json_content_type(&self) -> &str {
+        if self.media_type.contains('*') {
+            "application/json"
+        } else {
+            &self.media_type
+        }
+    }
 }
 
 /// One documented response.
@@ -228,9 +299,14 @@ impl Slo {
 }
 
 impl Operation {
-    /// The first 2xx (or "2XX") response in spec order.
+    /// The first 2xx (or "2XX") response in spec order; for an operation that documents no
+    /// 2xx response, its first 3xx (a redirect: the tests do not follow redirects), else its
+    /// `default` response (OpenAPI: the response of every status not listed).
     pub fn success(&self) -> Option<&Response> {
-        self.responses.iter().find(|r| r.status.starts_with('2'))
+        let first = |class: char| self.responses.iter().find(|r| r.status.starts_with(class));
+        first('2')
+            .or_else(|| first('3'))
+            .or_else(|| self.responses.iter().find(|r| r.status == "default"))
     }
 
     /// True when the success response streams `text/event-stream`.
@@ -608,12 +684,16 @@ impl Spec {
     fn request_body(&self, body: &Value, pointer: &str) -> Result<RequestBody, SpecError> {
         let node = crate::resolve::deref(self, body, pointer)?;
         let (body, pointer) = (node.value, node.pointer.as_str());
+        let content_pointer = format!("{pointer}/content");
         let Some((media_type, media)) =
             body.get("content")
                 .and_then(Value::as_object)
                 .and_then(|c| {
-                    c.get_key_value("application/json")
-                        .or_else(|| c.iter().next())
+                    // Stable: among equally good media types the spec's order decides.
+                    let mut keys = self.keys_in_order(&content_pointer, c);
+                    keys.sort_by_key(|k| BodyEncoding::rank(k));
+                    let key = keys.into_iter().next()?;
+                    c.get_key_value(key)
                 })
         else {
             return Err(self.invalid(
