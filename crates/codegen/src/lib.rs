@@ -192,8 +192,20 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
         .collect();
     let mut used_names = std::collections::BTreeSet::new();
     let mut not_applicable = std::collections::BTreeMap::new();
+    // What the spec check finds wrong in single operations skips them, with its message.
+    let problems = sb_spec::operation_problems(spec);
+    let problem_of = |op: &Operation| {
+        problems.iter().find(|p| {
+            p.location == op.pointer
+                || p.location.starts_with(&format!("{}/", op.pointer))
+                || op.pointer.starts_with(&format!("{}/", p.location))
+        })
+    };
     for op in &operations {
-        if let Some(reason) = unsupported(spec, op) {
+        let reason = problem_of(op)
+            .map(|p| format!("{}: {}; {}", p.location, p.message, p.fix))
+            .or_else(|| unsupported(spec, op));
+        if let Some(reason) = reason {
             skipped.push(Skipped {
                 operation: op.id.clone(),
                 reason,

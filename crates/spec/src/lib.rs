@@ -15,8 +15,8 @@ mod tenancy;
 pub use cors::Cors;
 pub use endpoint::Endpoint;
 pub use error::SpecError;
-pub use lint::{Problem, lint, lint_str};
-pub use load::{Spec, escape_pointer};
+pub use lint::{Problem, Scope, lint, lint_str, operation_problems};
+pub use load::{Spec, escape_pointer, read_text};
 pub use model::{
     BodyEncoding, Header, Location, METHODS, MediaType, Operation, Parameter, Rejected,
     RequestBody, Response, SLO_KEYS, Slo, media_essence,
