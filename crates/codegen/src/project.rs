@@ -35,10 +35,37 @@ pub const PROJECT_OUTS: &[(&str, Selection)] = &[
 
 /// Specs of other services, generated untyped to show (and keep compiling) that the
 /// emitter is not tied to Site Builder: `(spec, output directory)`.
-pub const EXAMPLE_SPECS: &[(&str, &str)] = &[(
-    "crates/codegen/tests/fixtures/petstore.yaml",
-    "crates/runtime/tests/petstore/generated",
-)];
+pub const EXAMPLE_SPECS: &[(&str, &str)] = &[
+    (
+        "crates/codegen/tests/fixtures/petstore.yaml",
+        "crates/runtime/tests/petstore/generated",
+    ),
+    // The corpus of public specs (crates/codegen/tests/corpus/SOURCES.md).
+    (
+        "crates/codegen/tests/corpus/petstore-expanded.yaml",
+        "crates/runtime/tests/corpus/petstore_expanded",
+    ),
+    (
+        "crates/codegen/tests/corpus/uspto.yaml",
+        "crates/runtime/tests/corpus/uspto",
+    ),
+    (
+        "crates/codegen/tests/corpus/keeper.json",
+        "crates/runtime/tests/corpus/keeper",
+    ),
+    (
+        "crates/codegen/tests/corpus/buildomat.json",
+        "crates/runtime/tests/corpus/buildomat",
+    ),
+    (
+        "crates/codegen/tests/corpus/dropshot.json",
+        "crates/runtime/tests/corpus/dropshot",
+    ),
+    (
+        "crates/codegen/tests/corpus/hostile.yaml",
+        "crates/runtime/tests/corpus/hostile",
+    ),
+];
 
 /// The harness of the project's tests: the Site Builder's own, which launches the embedded
 /// reference provider when no deployment is named.
