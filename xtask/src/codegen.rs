@@ -77,9 +77,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Generation for a spec that is not the project's: one file plus `mod.rs` in `out`.
+///
+/// The spec check runs first: a problem of the whole document (not UTF-8, empty, `null`,
+/// Swagger 2.0, OpenAPI 3.1, a `$ref` that does not resolve) refuses the spec with the
+/// messages `lint` prints; problems of single operations skip those operations.
 fn foreign(spec_path: &Path, out: &Path) -> anyhow::Result<(Vec<Output>, Vec<String>)> {
+    let blocking: Vec<String> = sb_spec::lint(spec_path)
+        .into_iter()
+        .filter(|p| p.scope == sb_spec::Scope::Document)
+        .map(|p| p.to_string())
+        .collect();
+    if !blocking.is_empty() {
+        bail!(
+            "{}
+{} cannot be generated from; fix the problems above (`cargo xtask lint {}` checks it)",
+            blocking.join("\n"),
+            spec_path.display(),
+            spec_path.display()
+        );
+    }
     let spec = sb_spec::Spec::load(spec_path)
         .with_context(|| format!("loading {}", spec_path.display()))?;
+    // A file name with no letter or digit (`-api.yaml`) still names a module.
     let module = sb_codegen::snake(&spec.name);
     let cwd = std::env::current_dir()?;
     let absolute = |p: &Path| {

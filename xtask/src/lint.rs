@@ -24,9 +24,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for file in &files {
         // Name the default specs as `openapi/x.yaml`, wherever the command runs from.
         let shown = file.strip_prefix(&root).unwrap_or(file);
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}; check the path", file.display()))?;
-        let found = sb_spec::lint_str(shown, &text);
+        let (text, found) = match sb_spec::read_text(file) {
+            Ok(text) => {
+                let found = sb_spec::lint_str(shown, &text);
+                (text, found)
+            }
+            Err(sb_spec::SpecError::Read { reason, .. }) => {
+                anyhow::bail!("cannot read {}: {reason}; check the path", file.display())
+            }
+            // Not UTF-8: reported like any other problem, with its line and column.
+            Err(_) => (String::new(), sb_spec::lint(file)),
+        };
         if found.is_empty() {
             operations += sb_spec::Spec::from_str(shown, &text)
                 .and_then(|spec| spec.operations())

@@ -16,7 +16,7 @@ use sb_plan::plan::{Check, Subject};
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
 
-pub use ident::{module_name, snake};
+pub use ident::{UNNAMED, has_name, module_name, snake};
 
 /// The typed client a generated positive test goes through.
 #[derive(Debug, Clone)]
@@ -119,6 +119,12 @@ pub fn checks_for(spec: &Spec, op: &Operation, typed: bool) -> (Vec<Check>, Vec<
 
 /// Why an operation cannot get tests built from the spec alone, if it cannot.
 fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
+    if !has_name(&op.id) {
+        return Some(format!(
+            "operationId `{}` has no letter or digit to name its tests after; use a name such as `getPet`",
+            op.id
+        ));
+    }
     if let Some(param) = op.parameters.iter().find(|p| {
         p.required && !op.is_tenant_param(p) && examples::param_example(spec, p).is_none()
     }) {
@@ -135,15 +141,22 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
                     .into(),
             );
         }
-        if !body.media_type.contains("json") {
-            return Some(format!(
-                "request media type `{}` is not JSON",
-                body.media_type
-            ));
+        if let Some(example) = examples::body_example(spec, body)
+            && let Err(reason) = sb_plan::encode::encode(spec, body, &example)
+        {
+            return Some(reason);
         }
     }
     if op.success().is_none() {
-        return Some("no 2xx response is documented".into());
+        let statuses: Vec<&str> = op.responses.iter().map(|r| r.status.as_str()).collect();
+        return Some(format!(
+            "no 2xx, 3xx or default response is documented (only: {}); nothing says what success is",
+            if statuses.is_empty() {
+                "none".to_string()
+            } else {
+                statuses.join(", ")
+            }
+        ));
     }
     if op.method == "options" || op.method == "trace" || op.method == "head" {
         return Some(format!(
@@ -154,19 +167,45 @@ fn unsupported(spec: &Spec, op: &Operation) -> Option<String> {
     None
 }
 
-/// Generates the test file for `spec`.
+/// Generates the test file for `spec`. An operation the model cannot read, or that the
+/// emitter cannot test, is skipped with its reason; only errors of the whole document fail.
 pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
-    let operations = spec.operations().map_err(|e| GenError {
+    let (operations, rejected) = spec.operations_lenient().map_err(|e| GenError {
         file: options.spec_label.clone(),
         message: e.to_string(),
     })?;
     let mut modules = Vec::new();
     let mut covered = Vec::new();
-    let mut skipped = Vec::new();
+    let mut skipped: Vec<Skipped> = rejected
+        .into_iter()
+        .map(|r| Skipped {
+            operation: r
+                .operation_id
+                .unwrap_or_else(|| format!("{} {}", r.method.to_uppercase(), r.path)),
+            reason: match r.error {
+                sb_spec::SpecError::Invalid {
+                    pointer, message, ..
+                } => format!("{pointer}: {message}"),
+                other => other.to_string(),
+            },
+        })
+        .collect();
     let mut used_names = std::collections::BTreeSet::new();
     let mut not_applicable = std::collections::BTreeMap::new();
+    // What the spec check finds wrong in single operations skips them, with its message.
+    let problems = sb_spec::operation_problems(spec);
+    let problem_of = |op: &Operation| {
+        problems.iter().find(|p| {
+            p.location == op.pointer
+                || p.location.starts_with(&format!("{}/", op.pointer))
+                || op.pointer.starts_with(&format!("{}/", p.location))
+        })
+    };
     for op in &operations {
-        if let Some(reason) = unsupported(spec, op) {
+        let reason = problem_of(op)
+            .map(|p| format!("{}: {}; {}", p.location, p.message, p.fix))
+            .or_else(|| unsupported(spec, op));
+        if let Some(reason) = reason {
             skipped.push(Skipped {
                 operation: op.id.clone(),
                 reason,
@@ -193,13 +232,12 @@ pub fn generate(spec: &Spec, options: &Options) -> Result<Generated, GenError> {
     }
     let label = &options.spec_label;
     let include = &options.include_path;
+    // Absolute paths only (`::sb_runtime`, `::tokio`) and upper-case item names: no
+    // identifier from the spec (all snake case, reserved names renamed) can shadow them.
     let body = quote! {
-        use sb_runtime::{Check, Op, SpecSource};
-        use super::HARNESS;
-
-        const SPEC: SpecSource = SpecSource {
+        const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
             file: #label,
-            text: include_str!(#include),
+            text: ::core::include_str!(#include),
         };
 
         #(#modules)*
@@ -255,17 +293,17 @@ fn operation_module(
                 options.typed.as_ref().expect("typed checks need a client"),
             );
             quote! {
-                #[tokio::test]
+                #[::tokio::test]
                 async fn #test() {
-                    sb_runtime::run_typed(&HARNESS, OP, |t| async move { #body }).await
+                    ::sb_runtime::run_typed(&super::super::HARNESS, OP, |t| async move { #body }).await
                 }
             }
         } else {
             let variant = format_ident!("{}", heck::AsUpperCamelCase(check.name()).to_string());
             quote! {
-                #[tokio::test]
+                #[::tokio::test]
                 async fn #test() {
-                    sb_runtime::run(&HARNESS, OP, Check::#variant).await
+                    ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::#variant).await
                 }
             }
         }
@@ -273,9 +311,7 @@ fn operation_module(
     quote! {
         #[doc = #doc]
         mod #module {
-            use super::*;
-
-            const OP: Op = Op { spec: SPEC, id: #id };
+            const OP: ::sb_runtime::Op = ::sb_runtime::Op { spec: super::SPEC, id: #id };
 
             #(#tests)*
         }
@@ -290,7 +326,9 @@ fn typed_body(spec: &Spec, op: &Operation, client: &TypedClient) -> TokenStream 
     let method = format_ident!("{}", snake(&op.id));
     let mut bindings = Vec::new();
     let mut args = Vec::new();
-    let mut used = std::collections::BTreeSet::new();
+    // The names the typed body binds itself: a parameter called `body` or `t` gets `body_2`.
+    let mut used: std::collections::BTreeSet<String> =
+        ["t", "client", "body", "value"].map(String::from).into();
     let mut ordered: Vec<&sb_spec::Parameter> = Vec::new();
     let path_order = |name: &str| op.path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
     let mut path: Vec<_> = op.params_in(Location::Path).collect();
@@ -418,12 +456,12 @@ pub fn module_index(
     let harness: TokenStream = match harness {
         Some(expr) => syn::parse_str::<syn::Expr>(expr)
             .map(|e| quote! { #e })
-            .unwrap_or_else(|_| quote! { sb_runtime::Harness::deployment(#label) }),
-        None => quote! { sb_runtime::Harness::deployment(#label) },
+            .unwrap_or_else(|_| quote! { ::sb_runtime::Harness::deployment(#label) }),
+        None => quote! { ::sb_runtime::Harness::deployment(#label) },
     };
     let file: syn::File = syn::parse2(quote! {
         /// Where the tests run when `SB_BASE_URL` names no deployment.
-        static HARNESS: sb_runtime::Harness = #harness;
+        static HARNESS: ::sb_runtime::Harness = #harness;
 
         #(#items)*
     })

@@ -49,8 +49,9 @@ pub fn field_name(property: &str) -> String {
 /// event variants), as closures over `&module::types::Name`.
 pub fn pins(spec: &Spec, module: &syn::Path, roots: &[&Value]) -> Vec<TokenStream> {
     let mut found = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
     for root in roots {
-        collect(spec, root, &mut found, 0);
+        collect(spec, root, &mut found, &mut seen, 0);
     }
     found
         .into_iter()
@@ -66,8 +67,16 @@ pub fn pins(spec: &Spec, module: &syn::Path, roots: &[&Value]) -> Vec<TokenStrea
         .collect()
 }
 
-/// Walks `schema`, recording `component name -> sorted field names` for object components.
-fn collect(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<String>>, depth: usize) {
+/// Walks `schema`, recording `component name -> sorted field names` for object components;
+/// `seen` holds the components already walked, so each is read once however often it is
+/// referenced.
+fn collect(
+    spec: &Spec,
+    schema: &Value,
+    found: &mut BTreeMap<String, Vec<String>>,
+    seen: &mut std::collections::BTreeSet<String>,
+    depth: usize,
+) {
     if depth > 16 {
         return;
     }
@@ -76,7 +85,7 @@ fn collect(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<String>
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
     {
-        if found.contains_key(name) {
+        if !seen.insert(name.to_string()) {
             return;
         }
         let Ok(target) = spec.resolve(schema, "") else {
@@ -85,16 +94,17 @@ fn collect(spec: &Spec, schema: &Value, found: &mut BTreeMap<String, Vec<String>
         if let Some(fields) = object_fields(spec, target) {
             found.insert(name.to_string(), fields);
         }
-        walk_children(spec, target, found, depth);
+        walk_children(spec, target, found, seen, depth);
         return;
     }
-    walk_children(spec, schema, found, depth);
+    walk_children(spec, schema, found, seen, depth);
 }
 
 fn walk_children(
     spec: &Spec,
     schema: &Value,
     found: &mut BTreeMap<String, Vec<String>>,
+    seen: &mut std::collections::BTreeSet<String>,
     depth: usize,
 ) {
     for key in ["oneOf", "anyOf", "allOf"] {
@@ -104,11 +114,11 @@ fn walk_children(
             .into_iter()
             .flatten()
         {
-            collect(spec, part, found, depth + 1);
+            collect(spec, part, found, seen, depth + 1);
         }
     }
     if let Some(items) = schema.get("items") {
-        collect(spec, items, found, depth + 1);
+        collect(spec, items, found, seen, depth + 1);
     }
     for prop in schema
         .get("properties")
@@ -116,7 +126,7 @@ fn walk_children(
         .into_iter()
         .flat_map(|p| p.values())
     {
-        collect(spec, prop, found, depth + 1);
+        collect(spec, prop, found, seen, depth + 1);
     }
 }
 

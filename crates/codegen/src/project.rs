@@ -35,14 +35,41 @@ pub const PROJECT_OUTS: &[(&str, Selection)] = &[
 
 /// Specs of other services, generated untyped to show (and keep compiling) that the
 /// emitter is not tied to Site Builder: `(spec, output directory)`.
-pub const EXAMPLE_SPECS: &[(&str, &str)] = &[(
-    "crates/codegen/tests/fixtures/petstore.yaml",
-    "crates/runtime/tests/petstore/generated",
-)];
+pub const EXAMPLE_SPECS: &[(&str, &str)] = &[
+    (
+        "crates/codegen/tests/fixtures/petstore.yaml",
+        "crates/runtime/tests/petstore/generated",
+    ),
+    // The corpus of public specs (crates/codegen/tests/corpus/SOURCES.md).
+    (
+        "crates/codegen/tests/corpus/petstore-expanded.yaml",
+        "crates/runtime/tests/corpus/petstore_expanded",
+    ),
+    (
+        "crates/codegen/tests/corpus/uspto.yaml",
+        "crates/runtime/tests/corpus/uspto",
+    ),
+    (
+        "crates/codegen/tests/corpus/keeper.json",
+        "crates/runtime/tests/corpus/keeper",
+    ),
+    (
+        "crates/codegen/tests/corpus/buildomat.json",
+        "crates/runtime/tests/corpus/buildomat",
+    ),
+    (
+        "crates/codegen/tests/corpus/dropshot.json",
+        "crates/runtime/tests/corpus/dropshot",
+    ),
+    (
+        "crates/codegen/tests/corpus/hostile.yaml",
+        "crates/runtime/tests/corpus/hostile",
+    ),
+];
 
 /// The harness of the project's tests: the Site Builder's own, which launches the embedded
 /// reference provider when no deployment is named.
-pub const PROJECT_HARNESS: &str = "sb_suites::harness::EMBEDDED";
+pub const PROJECT_HARNESS: &str = "::sb_suites::harness::EMBEDDED";
 
 /// The command that regenerates the project's tests.
 pub const PROJECT_COMMAND: &str = "cargo xtask gen";
@@ -77,7 +104,7 @@ pub fn project_outputs(root: &Path) -> Result<(Vec<Output>, Vec<Summary>), GenEr
                 include_path: relative_path(Path::new(out), Path::new(file)),
                 command: PROJECT_COMMAND.to_string(),
                 typed: Some(TypedClient {
-                    module: format!("sitebuilder_contract::{module}"),
+                    module: format!("::sitebuilder_contract::{module}"),
                 }),
                 select: *select,
             };

@@ -1,10 +1,18 @@
 //! Invalid inputs derived from the spec: the request body's example with one rule broken
 //! (a required field removed, a wrong type, a value out of range, a bad enum value), and
 //! path parameters that name nothing.
+//!
+//! Invalid inputs stay small whatever the spec says: a string over `maxLength` needs
+//! `maxLength + 1` characters, and is only made when that is at most
+//! [`crate::examples::MAX_LEN`]; beyond it (`maxLength: 2147483647`) that one mutation is
+//! left out, since sending gigabytes tests the deployment's memory, not its contract. The same
+//! goes for `minLength - 1` and for arrays over `maxItems` ([`crate::examples::MAX_ITEMS`]).
+//! The property's other bounds still give their mutations.
 
 use sb_spec::{Location, Operation, Spec};
 use serde_json::{Map, Value, json};
 
+use crate::examples::{MAX_ITEMS, MAX_LEN};
 use crate::plan::Check;
 
 /// One broken body: what was broken (for messages) and the body to send.
@@ -271,6 +279,8 @@ fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
     })
 }
 
+/// Values just outside the property's bounds; bounds too large to exceed within
+/// [`MAX_LEN`]/[`MAX_ITEMS`] give none (see the module docs).
 fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value> {
     let number = |key: &str| prop.get(key).and_then(Value::as_f64);
     let count = |key: &str| prop.get(key).and_then(Value::as_u64);
@@ -283,16 +293,16 @@ fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value
     if let Some(min) = number("minimum") {
         out.push(num(if integer { min - 1.0 } else { min - 0.5 }));
     }
-    if let Some(max) = count("maxLength") {
+    if let Some(max) = count("maxLength").filter(|&m| m < MAX_LEN) {
         out.push(json!("x".repeat(max as usize + 1)));
     }
-    if let Some(min) = count("minLength").filter(|&m| m > 0) {
+    if let Some(min) = count("minLength").filter(|&m| m > 0 && m <= MAX_LEN + 1) {
         out.push(json!("x".repeat(min as usize - 1)));
     }
     if prop.get("pattern").is_some() {
         out.push(json!("does not match the pattern"));
     }
-    if let Some(max) = count("maxItems") {
+    if let Some(max) = count("maxItems").filter(|&m| m < MAX_ITEMS) {
         let item = example
             .and_then(Value::as_array)
             .and_then(|a| a.first().cloned())
@@ -316,12 +326,12 @@ fn invalid_among(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>)
         .collect()
 }
 
+/// The first 40 characters of a value's JSON, for descriptions.
 fn short(value: &Value) -> String {
     let text = value.to_string();
-    if text.len() > 40 {
-        format!("{}…", &text[..40])
-    } else {
-        text
+    match text.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
     }
 }
 
@@ -346,6 +356,26 @@ mod tests {
             wrong_type(prop.as_object().unwrap()),
             Some(json!("not-a-number"))
         );
+    }
+
+    #[test]
+    fn huge_bounds_give_no_huge_values() {
+        for prop in [
+            json!({"type": "string", "maxLength": 2_147_483_647}),
+            json!({"type": "string", "maxLength": u64::MAX}),
+            json!({"type": "string", "minLength": 1_000_000_000_000_u64}),
+            json!({"type": "array", "maxItems": 2_147_483_647}),
+            json!({"type": "array", "maxItems": u64::MAX}),
+        ] {
+            assert_eq!(
+                out_of_range(prop.as_object().unwrap(), None),
+                Vec::<Value>::new(),
+                "{prop}"
+            );
+        }
+        let prop = json!({"type": "integer", "maximum": 1e300, "minimum": -1e300});
+        assert_eq!(out_of_range(prop.as_object().unwrap(), None).len(), 2);
+        assert_eq!(short(&json!("é".repeat(50))).chars().count(), 41);
     }
 
     #[test]

@@ -222,7 +222,7 @@ pub mod rules {
         require(
             s.op.request_body
                 .as_ref()
-                .is_some_and(|b| b.media_type.contains("json")),
+                .is_some_and(|b| b.encoding() == sb_spec::BodyEncoding::Json),
             || "the operation has no JSON request body".into(),
         )
     }
@@ -255,7 +255,7 @@ pub mod rules {
         let body =
             s.op.request_body
                 .as_ref()
-                .is_some_and(|b| b.media_type.contains("json"))
+                .is_some_and(|b| b.encoding() == sb_spec::BodyEncoding::Json)
                 && !negative::body_mutations(s.spec, s.op, Check::ErrorBadEnum).is_empty();
         require(
             body || !negative::query_enum_mutations(s.op).is_empty(),

@@ -314,26 +314,35 @@ pub fn build(
     }
     let mut builder = client.request(method, url(ctx, plan)?).headers(headers);
     if let Some(body) = &op.request_body {
-        let bytes = match &plan.body {
-            Body::Example => {
-                let example = examples::body_example(spec, body).ok_or_else(|| {
-                    fail(format!(
-                        "{}: the request body has no example; add one to the spec",
-                        op.id
-                    ))
-                })?;
-                serde_json::to_vec(&example).expect("a JSON value serialises")
-            }
-            Body::Json(value) => serde_json::to_vec(value).expect("a JSON value serialises"),
-            Body::Raw(text) => text.as_bytes().to_vec(),
+        let json = body.json_content_type().to_string();
+        let (content_type, bytes) = match &plan.body {
+            Body::Example => example_body(ctx, body)?,
+            Body::Json(value) => (
+                json,
+                serde_json::to_vec(value).expect("a JSON value serialises"),
+            ),
+            Body::Raw(text) => (json, text.as_bytes().to_vec()),
         };
         builder = builder
-            .header(reqwest::header::CONTENT_TYPE, body.media_type.as_str())
+            .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(bytes);
     }
     builder
         .build()
         .map_err(|e| fail(format!("{}: cannot build the request: {e}", op.id)))
+}
+
+/// The request body's example encoded for its media type (JSON, form, multipart or raw
+/// text, `sb_plan::encode`): `(Content-Type, bytes)`.
+fn example_body(ctx: &Ctx<'_>, body: &sb_spec::RequestBody) -> Result<(String, Vec<u8>), Failure> {
+    let (spec, op) = (&*ctx.spec, &ctx.op);
+    let example = examples::body_example(spec, body).ok_or_else(|| {
+        fail(format!(
+            "{}: the request body has no example; add one to the spec",
+            op.id
+        ))
+    })?;
+    sb_plan::encode::encode(spec, body, &example).map_err(|e| fail(format!("{}: {e}", op.id)))
 }
 
 fn insert(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), Failure> {

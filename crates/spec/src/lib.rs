@@ -15,11 +15,11 @@ mod tenancy;
 pub use cors::Cors;
 pub use endpoint::Endpoint;
 pub use error::SpecError;
-pub use lint::{Problem, lint, lint_str};
-pub use load::{Spec, escape_pointer};
+pub use lint::{Problem, Scope, lint, lint_str, operation_problems};
+pub use load::{Spec, escape_pointer, read_text};
 pub use model::{
-    Header, Location, METHODS, MediaType, Operation, Parameter, RequestBody, Response, SLO_KEYS,
-    Slo, media_essence,
+    BodyEncoding, Header, Location, METHODS, MediaType, Operation, Parameter, Rejected,
+    RequestBody, Response, SLO_KEYS, Slo, media_essence,
 };
 pub use resolve::Node;
 pub use schema::{DRAFT, Violation};

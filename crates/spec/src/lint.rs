@@ -22,6 +22,22 @@ pub struct Problem {
     pub message: String,
     /// What to do.
     pub fix: String,
+    /// What the problem stops.
+    pub scope: Scope,
+}
+
+/// What a problem stops: `gen` refuses a spec with a [`Scope::Document`] problem, skips the
+/// operation of a [`Scope::Operation`] problem (with the problem as the reason), and
+/// generates past a [`Scope::Advice`] one (progenitor's and the typed clients' limits,
+/// examples that break their schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// The document cannot be read as OpenAPI 3.0 at all.
+    Document,
+    /// One operation (or path) cannot be tested; its location is inside it.
+    Operation,
+    /// The spec check's advice: typed clients or progenitor would fail, a tool would not.
+    Advice,
 }
 
 impl std::fmt::Display for Problem {
@@ -39,22 +55,49 @@ impl std::fmt::Display for Problem {
 
 /// Checks one spec file.
 pub fn lint(file: &Path) -> Vec<Problem> {
-    match std::fs::read_to_string(file) {
+    match crate::load::read_text(file) {
         Ok(text) => lint_str(file, &text),
+        Err(SpecError::Parse { message, .. }) => vec![Problem {
+            file: file.to_path_buf(),
+            location: "/".to_string(),
+            message,
+            fix: "fix the encoding".to_string(),
+            scope: Scope::Document,
+        }],
         Err(e) => vec![Problem {
             file: file.to_path_buf(),
             location: "/".to_string(),
             message: format!("cannot be read: {e}"),
             fix: "check the path".to_string(),
+            scope: Scope::Document,
         }],
     }
 }
 
+/// The problems of `spec` that stop single operations ([`Scope::Operation`]): path
+/// templates, security requirements, status codes, operationIds. What `gen` skips
+/// operations for, without the costlier checks of [`lint_str`].
+pub fn operation_problems(spec: &Spec) -> Vec<Problem> {
+    let mut lint = Lint {
+        file: &spec.file,
+        problems: Vec::new(),
+        scope: Scope::Advice,
+    };
+    lint.operations(spec);
+    lint.templates(spec);
+    lint.problems.retain(|p| p.scope == Scope::Operation);
+    lint.problems
+}
+
 /// Checks a spec given as text; `file` names it in the problems.
 pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
+    // YAML and JSON allow a byte order mark; the loader skips it, and so does the
+    // OpenAPI deserialisation below.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lint = Lint {
         file,
         problems: Vec::new(),
+        scope: Scope::Document,
     };
     let spec = match Spec::from_str(file, text) {
         Ok(spec) => spec,
@@ -66,6 +109,12 @@ pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
             );
             return lint.problems;
         }
+        Err(SpecError::Invalid {
+            pointer, message, ..
+        }) => {
+            lint.push(&pointer, message, "fix the file");
+            return lint.problems;
+        }
         Err(e) => {
             lint.push("/", e.to_string(), "fix the file");
             return lint.problems;
@@ -74,6 +123,7 @@ pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
     if !lint.version(&spec) {
         return lint.problems;
     }
+    lint.scope = Scope::Advice;
     if let Err(e) = serde_yaml::from_str::<openapiv3::OpenAPI>(text) {
         lint.push(
             "/",
@@ -81,9 +131,13 @@ pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
             "fix the field named in the message",
         );
     }
+    lint.scope = Scope::Document;
+    let before = lint.problems.len();
     lint.refs(&spec, &spec.doc, "", None);
-    let dangling = !lint.problems.is_empty();
+    let dangling = lint.problems.len() > before;
+    lint.scope = Scope::Advice;
     lint.operations(&spec);
+    lint.templates(&spec);
     if !dangling {
         lint.examples(&spec);
     }
@@ -102,9 +156,18 @@ pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
 struct Lint<'f> {
     file: &'f Path,
     problems: Vec<Problem>,
+    /// The scope of what `push` records.
+    scope: Scope,
 }
 
 impl Lint<'_> {
+    /// Records a problem of one operation (or path), whatever the current scope.
+    fn push_op(&mut self, location: &str, message: impl Into<String>, fix: impl Into<String>) {
+        let scope = std::mem::replace(&mut self.scope, Scope::Operation);
+        self.push(location, message, fix);
+        self.scope = scope;
+    }
+
     fn push(&mut self, location: &str, message: impl Into<String>, fix: impl Into<String>) {
         self.problems.push(Problem {
             file: self.file.to_path_buf(),
@@ -115,18 +178,44 @@ impl Lint<'_> {
             },
             message: message.into(),
             fix: fix.into(),
+            scope: self.scope,
         });
     }
 
     /// `openapi` must be 3.0.x; returns false (stop checking) otherwise.
     fn version(&mut self, spec: &Spec) -> bool {
+        if !spec.doc.is_object() {
+            let what = match &spec.doc {
+                Value::Null => "null".to_string(),
+                Value::Array(_) => "a list".to_string(),
+                other => format!("the scalar {other}"),
+            };
+            self.push(
+                "/",
+                format!("the document is {what}, not an OpenAPI mapping"),
+                "write an OpenAPI 3.0 document (`openapi: 3.0.3`, `info`, `paths`)",
+            );
+            return false;
+        }
+        if let Some(swagger) = spec.doc.get("swagger") {
+            self.push(
+                "/swagger",
+                format!("Swagger (OpenAPI 2.0) documents are not supported (swagger: {swagger})"),
+                "convert it to OpenAPI 3.0 (e.g. with swagger2openapi) and write `openapi: 3.0.3`",
+            );
+            return false;
+        }
         match spec.doc.get("openapi") {
             Some(Value::String(v)) if v.starts_with("3.0.") => true,
             Some(Value::String(v)) => {
                 self.push(
                     "/openapi",
-                    format!("openapi {v} is not supported: progenitor reads 3.0.x only"),
-                    "write the spec as `openapi: 3.0.3`",
+                    format!("openapi {v} is not supported: the model, the validators and progenitor read 3.0.x only"),
+                    if v.starts_with("3.1") {
+                        "write the spec as OpenAPI 3.0 (`openapi: 3.0.3`; `type: [x, null]` becomes `nullable: true`, `examples` in schemas becomes `example`)"
+                    } else {
+                        "write the spec as `openapi: 3.0.3`"
+                    },
                 );
                 false
             }
@@ -219,7 +308,7 @@ impl Lint<'_> {
                 let pointer = format!("{item_pointer}/{method}");
                 match operation.get("operationId").and_then(Value::as_str) {
                     Some(id) if !id.is_empty() => match ids.get(id) {
-                        Some(first) => self.push(
+                        Some(first) => self.push_op(
                             &pointer,
                             format!("operationId `{id}` is also used by {first}"),
                             "make every operationId unique",
@@ -228,7 +317,7 @@ impl Lint<'_> {
                             ids.insert(id.to_string(), pointer.clone());
                         }
                     },
-                    _ => self.push(
+                    _ => self.push_op(
                         &pointer,
                         "operationId is missing",
                         "add a unique operationId",
@@ -251,6 +340,132 @@ impl Lint<'_> {
                 }
                 self.body_types(spec, operation, &pointer);
                 self.slo(operation.get("x-slo"), &format!("{pointer}/x-slo"));
+                self.statuses(operation.get("responses"), &format!("{pointer}/responses"));
+                match operation.get("security") {
+                    Some(security) => self.security(spec, security, &format!("{pointer}/security")),
+                    None => {
+                        if let Some(global) = spec.doc.get("security") {
+                            self.security(spec, global, &pointer);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Response keys: `default`, a status code from 100 to 599, or a range `1XX`..`5XX`.
+    fn statuses(&mut self, responses: Option<&Value>, pointer: &str) {
+        for status in responses
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            let valid = status == "default"
+                || status
+                    .parse::<u16>()
+                    .is_ok_and(|s| (100..=599).contains(&s) && status.len() == 3)
+                || (status.len() == 3
+                    && matches!(status.as_bytes()[0], b'1'..=b'5')
+                    && status[1..].eq_ignore_ascii_case("XX"));
+            if !valid {
+                self.push_op(
+                    &format!("{pointer}/{}", escape_pointer(status)),
+                    format!("`{status}` is not a status code"),
+                    "use a code from 100 to 599, a range such as 4XX, or default",
+                );
+            }
+        }
+    }
+
+    /// Every scheme a security requirement names must be in `components.securitySchemes`.
+    /// `pointer` is the operation's `security`, or the operation itself when the global one
+    /// applies to it.
+    fn security(&mut self, spec: &Spec, security: &Value, pointer: &str) {
+        let schemes = spec
+            .doc
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object);
+        for requirement in security.as_array().into_iter().flatten() {
+            for name in requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                if !schemes.is_some_and(|s| s.contains_key(name)) {
+                    self.push_op(
+                        pointer,
+                        format!(
+                            "security requirement names `{name}`, which is not a security scheme"
+                        ),
+                        "declare it under components.securitySchemes or fix the name",
+                    );
+                }
+            }
+        }
+    }
+
+    /// Path templates: every `{name}` declared as a path parameter (of the path item or of
+    /// each operation) and every path parameter in the template; no two templates equal
+    /// but for their parameter names (`/a/{id}` and `/a/{name}`).
+    fn templates(&mut self, spec: &Spec) {
+        let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) else {
+            return;
+        };
+        let mut shapes: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in paths {
+            let item_pointer = format!("/paths/{}", escape_pointer(path));
+            let Some(names) = template_names(path) else {
+                self.push_op(
+                    &item_pointer,
+                    format!("path template `{path}` has an unbalanced or empty `{{}}`"),
+                    "write parameters as `{name}`",
+                );
+                continue;
+            };
+            let shape = shape_of(path);
+            match shapes.get(&shape) {
+                Some(first) => self.push_op(
+                    &item_pointer,
+                    format!("path template `{path}` is equivalent to `{first}`: they differ only in parameter names, so a request matches both"),
+                    "merge the two paths or make their fixed segments differ",
+                ),
+                None => {
+                    shapes.insert(shape, path.clone());
+                }
+            }
+            let Ok(Value::Object(item)) = spec.resolve(item, &item_pointer) else {
+                continue;
+            };
+            let shared = path_params(spec, item.get("parameters"));
+            for method in METHODS {
+                let Some(Value::Object(operation)) = item.get(method) else {
+                    continue;
+                };
+                let pointer = format!("{item_pointer}/{method}");
+                let mut declared = shared.clone();
+                declared.extend(path_params(spec, operation.get("parameters")));
+                for name in &names {
+                    if !declared.contains(name) {
+                        self.push_op(
+                            &pointer,
+                            format!("path template parameter `{{{name}}}` is not declared"),
+                            format!(
+                                "add a parameter `{name}` with `in: path` and `required: true`"
+                            ),
+                        );
+                    }
+                }
+                for name in &declared {
+                    if !names.contains(name) {
+                        self.push_op(
+                            &pointer,
+                            format!("path parameter `{name}` is not in the template `{path}`"),
+                            "add `{name}` to the path or remove the parameter",
+                        );
+                    }
+                }
             }
         }
     }
@@ -652,6 +867,57 @@ fn last_ref<'a>(spec: &'a Spec, mut schema: &'a Value) -> Option<&'a str> {
         }
     }
     last
+}
+
+/// The `{name}`s of a path template, in order; `None` when a brace is unbalanced or empty.
+fn template_names(path: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return None;
+        }
+        let close = rest[open..].find('}')? + open;
+        let name = &rest[open + 1..close];
+        if name.is_empty() || name.contains('{') {
+            return None;
+        }
+        names.push(name.to_string());
+        rest = &rest[close + 1..];
+    }
+    Some(names)
+}
+
+/// A template with its parameter names blanked: `/a/{id}` -> `/a/{}`.
+fn shape_of(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                out.push('{');
+            }
+            '}' => {
+                in_name = false;
+                out.push('}');
+            }
+            _ if in_name => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The names of the `in: path` parameters of a parameter list (`$ref`s followed).
+fn path_params(spec: &Spec, list: Option<&Value>) -> std::collections::BTreeSet<String> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| spec.resolve(p, "").ok())
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("path"))
+        .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect()
 }
 
 /// Keys whose mappings are keyed by user-chosen names, where `$ref`, `example` and the like

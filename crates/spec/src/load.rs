@@ -29,21 +29,35 @@ pub struct Spec {
 impl Spec {
     /// Reads a YAML or JSON spec.
     pub fn load(file: &Path) -> Result<Spec, SpecError> {
-        let text = std::fs::read_to_string(file).map_err(|reason| SpecError::Read {
-            file: file.to_path_buf(),
-            reason,
-        })?;
+        let text = read_text(file)?;
         Spec::from_str(file, &text)
     }
 
-    /// Parses a spec from text; `file` is used for messages and the name.
+    /// Parses a spec from text; `file` is used for messages and the name. A leading UTF-8
+    /// byte order mark is skipped (YAML and JSON allow it).
     pub fn from_str(file: &Path, text: &str) -> Result<Spec, SpecError> {
         let parse_error = |message: String| SpecError::Parse {
             file: file.to_path_buf(),
             message,
         };
-        let mut yaml: serde_yaml::Value =
-            serde_yaml::from_str(text).map_err(|e| parse_error(e.to_string()))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(SpecError::Invalid {
+                file: file.to_path_buf(),
+                pointer: "/".to_string(),
+                message: "the file is empty; write an OpenAPI 3.0 document (`openapi: 3.0.3`, `info`, `paths`)".to_string(),
+            });
+        }
+        let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            parse_error(if message.contains("repetition limit exceeded") {
+                format!("{message}: its aliases (`*name`) expand to too many nodes (an alias chain such as a billion-laughs document); write the values out or use fewer nested aliases")
+            } else if message.contains("recursion limit exceeded") {
+                format!("{message}: it nests deeper than the parser allows; flatten it with $refs")
+            } else {
+                message
+            })
+        })?;
         yaml.apply_merge().map_err(|e| parse_error(e.to_string()))?;
         let mut key_order = BTreeMap::new();
         let doc = yaml_to_json(yaml, String::new(), &mut key_order).map_err(parse_error)?;
@@ -140,6 +154,27 @@ impl Spec {
             message: message.into(),
         }
     }
+}
+
+/// A file's text, with a located message when it is not UTF-8.
+pub fn read_text(file: &Path) -> Result<String, SpecError> {
+    let bytes = std::fs::read(file).map_err(|reason| SpecError::Read {
+        file: file.to_path_buf(),
+        reason,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        SpecError::Parse {
+            file: file.to_path_buf(),
+            message: format!(
+                "the text is not UTF-8: invalid byte 0x{:02X} at line {line}, column {column} (byte {offset}); save the file as UTF-8",
+                e.as_bytes()[offset]
+            ),
+        }
+    })
 }
 
 /// Escapes one JSON pointer segment (`/` -> `~1`, `~` -> `~0`).

@@ -61,6 +61,21 @@ pub struct Operation {
     pub cors: Option<crate::Cors>,
 }
 
+/// An operation the model cannot read, and why (from [`Spec::operations_lenient`]).
+#[derive(Debug)]
+pub struct Rejected {
+    /// Its `operationId`, when it has one.
+    pub operation_id: Option<String>,
+    /// Lowercase method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// What is wrong, with its pointer and the fix.
+    pub error: SpecError,
+}
+
 /// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,7 +142,10 @@ pub struct Parameter {
 pub struct RequestBody {
     /// `required` (false when absent).
     pub required: bool,
-    /// `application/json` when listed, else the first media type.
+    /// The media type requests use, as written: the most JSON-like one offered
+    /// (`application/json`, then `+json`/`json` types such as merge-patch, then `*/*`),
+    /// else form-urlencoded, multipart, text, and the first one listed (see
+    /// [`BodyEncoding`]).
     pub media_type: String,
     /// The media type's schema, raw; `{}` when it has none.
     pub schema: Value,
@@ -137,6 +155,74 @@ pub struct RequestBody {
     pub pointer: String,
     /// Every media type offered, as written.
     pub media_types: Vec<String>,
+}
+
+/// How a request body is put on the wire, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum BodyEncoding {
+    /// `application/json`, `+json` and other `json` types, `*/*` and `application/*`
+    /// (sent as `application/json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's properties as `key=value` pairs.
+    Form,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// `text/*` and `application/octet-stream`: the example's text as it is.
+    Raw,
+    /// Anything else (XML, images, ...): no body can be made from the schema.
+    Other,
+}
+
+impl BodyEncoding {
+    /// The encoding of a media type (parameters ignored).
+    pub fn of(media_type: &str) -> BodyEncoding {
+        let essence = media_essence(media_type);
+        match essence.as_str() {
+            "*/*" | "application/*" => BodyEncoding::Json,
+            "application/x-www-form-urlencoded" => BodyEncoding::Form,
+            "multipart/form-data" | "multipart/mixed" => BodyEncoding::Multipart,
+            "application/octet-stream" => BodyEncoding::Raw,
+            e if e.ends_with("+json")
+                || e.split('/').nth(1).is_some_and(|s| s.contains("json")) =>
+            {
+                BodyEncoding::Json
+            }
+            e if e.starts_with("text/") && e != "text/event-stream" => BodyEncoding::Raw,
+            _ => BodyEncoding::Other,
+        }
+    }
+
+    /// Preference among offered media types: lower is better (exact `application/json`
+    /// first, then other JSON types, wildcards, form, multipart, raw, other).
+    fn rank(media_type: &str) -> u8 {
+        let essence = media_essence(media_type);
+        match (essence.as_str(), BodyEncoding::of(media_type)) {
+            ("application/json", _) => 0,
+            ("*/*" | "application/*", _) => 2,
+            (_, BodyEncoding::Json) => 1,
+            (_, BodyEncoding::Form) => 3,
+            (_, BodyEncoding::Multipart) => 4,
+            (_, BodyEncoding::Raw) => 5,
+            (_, BodyEncoding::Other) => 6,
+        }
+    }
+}
+
+impl RequestBody {
+    /// How this body is encoded (from [`RequestBody::media_type`]).
+    pub fn encoding(&self) -> BodyEncoding {
+        BodyEncoding::of(&self.media_type)
+    }
+
+    /// The `Content-Type` a JSON body is sent with: the media type, or `application/json`
+    /// for a wildcard (`*/*`).
+    pub fn json_content_type(&self) -> &str {
+        if self.media_type.contains('*') {
+            "application/json"
+        } else {
+            &self.media_type
+        }
+    }
 }
 
 /// One documented response.
@@ -213,9 +299,14 @@ impl Slo {
 }
 
 impl Operation {
-    /// The first 2xx (or "2XX") response in spec order.
+    /// The first 2xx (or "2XX") response in spec order; for an operation that documents no
+    /// 2xx response, its first 3xx (a redirect: the tests do not follow redirects), else its
+    /// `default` response (OpenAPI: the response of every status not listed).
     pub fn success(&self) -> Option<&Response> {
-        self.responses.iter().find(|r| r.status.starts_with('2'))
+        let first = |class: char| self.responses.iter().find(|r| r.status.starts_with(class));
+        first('2')
+            .or_else(|| first('3'))
+            .or_else(|| self.responses.iter().find(|r| r.status == "default"))
     }
 
     /// True when the success response streams `text/event-stream`.
@@ -325,51 +416,92 @@ pub fn media_essence(name: &str) -> String {
 }
 
 impl Spec {
-    /// Every operation, sorted by (path, method).
+    /// Every operation, sorted by (path, method); the first operation the model cannot read
+    /// fails the whole spec (what the project's own specs want). Tools that must go on past
+    /// one bad operation use [`Spec::operations_lenient`].
     pub fn operations(&self) -> Result<Vec<Operation>, SpecError> {
+        let (operations, mut rejected) = self.operations_lenient()?;
+        match rejected.is_empty() {
+            true => Ok(operations),
+            false => Err(rejected.swap_remove(0).error),
+        }
+    }
+
+    /// Every operation the model can read, sorted by (path, method), and each one it cannot
+    /// with the error naming its pointer and the fix. Errors of the document itself
+    /// (`paths` not a mapping, a malformed `x-tenant`) still fail the whole call.
+    pub fn operations_lenient(&self) -> Result<(Vec<Operation>, Vec<Rejected>), SpecError> {
         let mut operations = Vec::new();
+        let mut rejected = Vec::new();
         if self.doc.get("paths").is_none() {
-            return Ok(operations);
+            return Ok((operations, rejected));
         }
         let endpoints = self.endpoints_checked()?;
         let tenancy = self.tenancy()?;
         let cors = self.cors()?;
         for endpoint in endpoints {
-            // `endpoints_checked` has already rejected path items that are not mappings.
-            let Some(item) = endpoint.path_item.as_object() else {
-                continue;
-            };
-            let mut operation = self.build_operation(
-                endpoint.path,
-                endpoint.method,
-                &endpoint.path_pointer,
-                item,
-                endpoint.operation,
-            )?;
-            operation.tenancy = tenancy.clone();
-            operation.cors = cors.clone();
-            operations.push(operation);
+            match self.endpoint_operation(&endpoint) {
+                Ok(mut operation) => {
+                    operation.tenancy = tenancy.clone();
+                    operation.cors = cors.clone();
+                    operations.push(operation);
+                }
+                Err(error) => rejected.push(Rejected {
+                    operation_id: endpoint
+                        .operation
+                        .get("operationId")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    method: endpoint.method.to_string(),
+                    path: endpoint.path.to_string(),
+                    pointer: endpoint.pointer.clone(),
+                    error,
+                }),
+            }
         }
         operations.sort_by(|a, b| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-        Ok(operations)
+        Ok((operations, rejected))
     }
 
-    /// The operation with this operationId.
+    fn endpoint_operation(&self, endpoint: &crate::Endpoint<'_>) -> Result<Operation, SpecError> {
+        // `endpoints_checked` has already rejected path items that are not mappings.
+        let item = endpoint
+            .path_item
+            .as_object()
+            .ok_or_else(|| self.invalid(&endpoint.path_pointer, "path item is not a mapping"))?;
+        self.build_operation(
+            endpoint.path,
+            endpoint.method,
+            &endpoint.path_pointer,
+            item,
+            endpoint.operation,
+        )
+    }
+
+    /// The operation with this operationId; only that operation is read, so another one the
+    /// model cannot read does not matter.
     pub fn operation(&self, operation_id: &str) -> Result<Operation, SpecError> {
-        let operations = self.operations()?;
-        let known = operations
-            .iter()
-            .map(|o| o.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        operations
-            .into_iter()
-            .find(|o| o.id == operation_id)
-            .ok_or_else(|| SpecError::UnknownOperation {
-                file: self.file.clone(),
-                operation_id: operation_id.to_string(),
-                known,
-            })
+        let endpoints = if self.doc.get("paths").is_none() {
+            Vec::new()
+        } else {
+            self.endpoints_checked()?
+        };
+        fn id_of<'a>(e: &crate::Endpoint<'a>) -> Option<&'a str> {
+            e.operation.get("operationId").and_then(Value::as_str)
+        }
+        if let Some(endpoint) = endpoints.iter().find(|e| id_of(e) == Some(operation_id)) {
+            let mut operation = self.endpoint_operation(endpoint)?;
+            operation.tenancy = self.tenancy()?;
+            operation.cors = self.cors()?;
+            return Ok(operation);
+        }
+        let mut known: Vec<&str> = endpoints.iter().filter_map(id_of).collect();
+        known.sort_unstable();
+        Err(SpecError::UnknownOperation {
+            file: self.file.clone(),
+            operation_id: operation_id.to_string(),
+            known: known.join(", "),
+        })
     }
 
     fn build_operation(
@@ -552,12 +684,16 @@ impl Spec {
     fn request_body(&self, body: &Value, pointer: &str) -> Result<RequestBody, SpecError> {
         let node = crate::resolve::deref(self, body, pointer)?;
         let (body, pointer) = (node.value, node.pointer.as_str());
+        let content_pointer = format!("{pointer}/content");
         let Some((media_type, media)) =
             body.get("content")
                 .and_then(Value::as_object)
                 .and_then(|c| {
-                    c.get_key_value("application/json")
-                        .or_else(|| c.iter().next())
+                    // Stable: among equally good media types the spec's order decides.
+                    let mut keys = self.keys_in_order(&content_pointer, c);
+                    keys.sort_by_key(|k| BodyEncoding::rank(k));
+                    let key = keys.into_iter().next()?;
+                    c.get_key_value(key)
                 })
         else {
             return Err(self.invalid(

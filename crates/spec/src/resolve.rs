@@ -76,14 +76,16 @@ pub fn keyword<'a>(
     schema: &Node<'a>,
     name: &str,
 ) -> Result<Option<(&'a Value, String)>, SpecError> {
-    keyword_at(spec, schema, name, 0)
+    keyword_at(spec, schema, name, 0, &mut BTreeSet::new())
 }
 
+/// `seen` holds the schemas already looked in: `A: allOf [B, B]` chains stay linear.
 fn keyword_at<'a>(
     spec: &'a Spec,
     schema: &Node<'a>,
     name: &str,
     depth: usize,
+    seen: &mut BTreeSet<String>,
 ) -> Result<Option<(&'a Value, String)>, SpecError> {
     if let Some(value) = schema.value.get(name) {
         return Ok(Some((value, child(&schema.pointer, name))));
@@ -94,7 +96,10 @@ fn keyword_at<'a>(
     for (index, member) in all_of(schema) {
         let member_ptr = format!("{}/allOf/{index}", schema.pointer);
         let member = deref(spec, member, &member_ptr)?;
-        if let Some(found) = keyword_at(spec, &member, name, depth + 1)? {
+        if !seen.insert(member.pointer.clone()) {
+            continue;
+        }
+        if let Some(found) = keyword_at(spec, &member, name, depth + 1, seen)? {
             return Ok(Some(found));
         }
     }
@@ -180,15 +185,17 @@ pub struct ObjectView<'a> {
 /// Merges a schema's own `properties`/`required` with those of its `allOf` members.
 pub fn object_view<'a>(spec: &'a Spec, schema: &Node<'a>) -> Result<ObjectView<'a>, SpecError> {
     let mut view = ObjectView::default();
-    collect(spec, schema, &mut view, 0)?;
+    collect(spec, schema, &mut view, 0, &mut BTreeSet::new())?;
     Ok(view)
 }
 
+/// `seen` holds the members already merged, so shared and repeated members are read once.
 fn collect<'a>(
     spec: &'a Spec,
     schema: &Node<'a>,
     view: &mut ObjectView<'a>,
     depth: usize,
+    seen: &mut BTreeSet<String>,
 ) -> Result<(), SpecError> {
     if depth >= MAX_DEPTH {
         return Ok(());
@@ -218,7 +225,9 @@ fn collect<'a>(
     for (index, member) in all_of(schema) {
         let member_ptr = format!("{}/allOf/{index}", schema.pointer);
         let member = deref(spec, member, &member_ptr)?;
-        collect(spec, &member, view, depth + 1)?;
+        if seen.insert(member.pointer.clone()) {
+            collect(spec, &member, view, depth + 1, seen)?;
+        }
     }
     Ok(())
 }

@@ -70,8 +70,15 @@ impl std::fmt::Display for Violation {
 #[derive(Default)]
 pub(crate) struct SchemaCache {
     defs: OnceLock<Map<String, Value>>,
+    /// The converted component schemas as one prepared resource ([`DEFS_URI`]): validators
+    /// refer to it instead of carrying (and re-indexing) every component each, which made
+    /// checking a large spec's examples grow with schemas x examples.
+    registry: OnceLock<Result<jsonschema::Registry<'static>, String>>,
     validators: Mutex<HashMap<String, jsonschema::Validator>>,
 }
+
+/// Where validators find the component schemas (`DEFS_URI#/$defs/Name`).
+const DEFS_URI: &str = "https://sb-spec.invalid/components";
 
 impl Clone for SchemaCache {
     fn clone(&self) -> Self {
@@ -118,11 +125,19 @@ impl Spec {
         if let Some(validator) = self.lock_validators().get(&key) {
             return Ok(validator.clone());
         }
-        let json_schema = self.json_schema(schema)?;
+        let registry = self.registry()?;
+        let mut converter = Converter::new(self);
+        converter.defs_uri = Some(DEFS_URI);
+        let mut json_schema = match converter.convert(schema, "(schema)")? {
+            Value::Object(map) => map,
+            other => Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
+        };
+        json_schema.insert("$schema".to_string(), Value::String(DRAFT.to_string()));
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
-            .build(&json_schema)
+            .with_registry(registry)
+            .build(&Value::Object(json_schema))
             .map_err(|e| SpecError::Schema {
                 file: self.file.clone(),
                 schema: shorten(&key),
@@ -156,6 +171,29 @@ impl Spec {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The prepared registry holding every converted component schema (once per spec).
+    fn registry(&self) -> Result<&jsonschema::Registry<'static>, SpecError> {
+        if self.cache.registry.get().is_none() {
+            let defs = self.component_defs()?.clone();
+            let document = serde_json::json!({ "$schema": DRAFT, "$defs": defs });
+            let registry = jsonschema::Registry::new()
+                .draft(jsonschema::Draft::Draft202012)
+                .add(DEFS_URI, document)
+                .and_then(|builder| builder.prepare())
+                .map_err(|e| e.to_string());
+            let _ = self.cache.registry.set(registry);
+        }
+        match self.cache.registry.get() {
+            Some(Ok(registry)) => Ok(registry),
+            Some(Err(message)) => Err(SpecError::Schema {
+                file: self.file.clone(),
+                schema: "#/components/schemas".to_string(),
+                message: message.clone(),
+            }),
+            None => unreachable!("set above"),
+        }
+    }
+
     /// Every component schema, converted (once per spec).
     fn component_defs(&self) -> Result<&Map<String, Value>, SpecError> {
         if let Some(defs) = self.cache.defs.get() {
@@ -183,6 +221,8 @@ impl Spec {
 struct Converter<'a> {
     spec: &'a Spec,
     inlining: Vec<String>,
+    /// Component `$ref`s point into this resource instead of the local `#/$defs`.
+    defs_uri: Option<&'static str>,
 }
 
 impl<'a> Converter<'a> {
@@ -190,6 +230,7 @@ impl<'a> Converter<'a> {
         Converter {
             spec,
             inlining: Vec::new(),
+            defs_uri: None,
         }
     }
 
@@ -243,7 +284,8 @@ impl<'a> Converter<'a> {
         if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX)
             && !name.contains('/')
         {
-            return Ok(json!({ "$ref": format!("#/$defs/{name}") }));
+            let base = self.defs_uri.unwrap_or_default();
+            return Ok(json!({ "$ref": format!("{base}#/$defs/{name}") }));
         }
         if self.inlining.iter().any(|r| r == reference) {
             return Err(self.spec.invalid(

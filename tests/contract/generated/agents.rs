@@ -2,51 +2,51 @@
 //!
 //! Contract tests for Site Builder Agents API 1.0.0: 2 operations, 30 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/agents-api.yaml",
-    text: include_str!("../../../openapi/agents-api.yaml"),
+    text: ::core::include_str!("../../../openapi/agents-api.yaml"),
 };
 /// `POST /agents/logo`
 mod generate_logo {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "generateLogo",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
-                    let _ = |value: &sitebuilder_contract::agents::types::LogoRequest| {
-                        let sitebuilder_contract::agents::types::LogoRequest {
+                    let _ = |value: &::sitebuilder_contract::agents::types::LogoRequest| {
+                        let ::sitebuilder_contract::agents::types::LogoRequest {
                             colors: _,
                             count: _,
                             prompt: _,
                             style: _,
                         } = value;
                     };
-                    let _ = |value: &sitebuilder_contract::agents::types::LogoResponse| {
-                        let sitebuilder_contract::agents::types::LogoResponse {
+                    let _ = |
+                        value: &::sitebuilder_contract::agents::types::LogoResponse|
+                    {
+                        let ::sitebuilder_contract::agents::types::LogoResponse {
                             results: _,
                             type_: _,
                         } = value;
                     };
-                    let _ = |value: &sitebuilder_contract::agents::types::LogoResult| {
-                        let sitebuilder_contract::agents::types::LogoResult {
+                    let _ = |value: &::sitebuilder_contract::agents::types::LogoResult| {
+                        let ::sitebuilder_contract::agents::types::LogoResult {
                             id: _,
                             preview: _,
                             url: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::agents::Client::new_with_client(
+                    let client = ::sitebuilder_contract::agents::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -57,101 +57,188 @@ mod generate_logo {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorInvalidJson,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingRequired,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongType,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorOutOfRange,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::ErrorBadEnum)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
 }
 /// `GET /agents/logos/{logoId}`
 mod get_logo_image {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getLogoImage",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
-                    let client = sitebuilder_contract::agents::Client::new_with_client(
+                    let client = ::sitebuilder_contract::agents::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -162,32 +249,63 @@ mod get_logo_image {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::ErrorBadEnum)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }

@@ -2,42 +2,40 @@
 //!
 //! Contract tests for Site Builder Generation API 1.0.0: 6 operations, 116 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/generation-api.yaml",
-    text: include_str!("../../../openapi/generation-api.yaml"),
+    text: ::core::include_str!("../../../openapi/generation-api.yaml"),
 };
 /// `GET /sites/{siteId}/versions`
 mod list_versions {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "listVersions",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::VersionList|
+                        value: &::sitebuilder_contract::generation::types::VersionList|
                     {
-                        let sitebuilder_contract::generation::types::VersionList {
+                        let ::sitebuilder_contract::generation::types::VersionList {
                             current_version_id: _,
                             site_id: _,
                             versions: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                        value: &::sitebuilder_contract::generation::types::VersionSummary|
                     {
-                        let sitebuilder_contract::generation::types::VersionSummary {
+                        let ::sitebuilder_contract::generation::types::VersionSummary {
                             brand_score: _,
                             created_at: _,
                             current: _,
@@ -47,7 +45,7 @@ mod list_versions {
                             version_number: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -58,89 +56,168 @@ mod list_versions {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `GET /sites/{siteId}/versions/{versionId}`
 mod get_version {
-    use super::*;
-    const OP: Op = Op { spec: SPEC, id: "getVersion" };
-    #[tokio::test]
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
+        id: "getVersion",
+    };
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::SiteVersion|
+                        value: &::sitebuilder_contract::generation::types::SiteVersion|
                     {
-                        let sitebuilder_contract::generation::types::SiteVersion {
+                        let ::sitebuilder_contract::generation::types::SiteVersion {
                             brand_score: _,
                             created_at: _,
                             current: _,
@@ -152,9 +229,9 @@ mod get_version {
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                        value: &::sitebuilder_contract::generation::types::VersionSummary|
                     {
-                        let sitebuilder_contract::generation::types::VersionSummary {
+                        let ::sitebuilder_contract::generation::types::VersionSummary {
                             brand_score: _,
                             created_at: _,
                             current: _,
@@ -164,7 +241,7 @@ mod get_version {
                             version_number: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -176,101 +253,177 @@ mod get_version {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `POST /sites/{siteId}/versions/{versionId}/restore`
 mod restore_version {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "restoreVersion",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::VersionList|
+                        value: &::sitebuilder_contract::generation::types::VersionList|
                     {
-                        let sitebuilder_contract::generation::types::VersionList {
+                        let ::sitebuilder_contract::generation::types::VersionList {
                             current_version_id: _,
                             site_id: _,
                             versions: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::VersionSummary|
+                        value: &::sitebuilder_contract::generation::types::VersionSummary|
                     {
-                        let sitebuilder_contract::generation::types::VersionSummary {
+                        let ::sitebuilder_contract::generation::types::VersionSummary {
                             brand_score: _,
                             created_at: _,
                             current: _,
@@ -280,7 +433,7 @@ mod restore_version {
                             version_number: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -294,109 +447,185 @@ mod restore_version {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `POST /sites/{tenantId}/generation`
 mod generate_page {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "generatePage",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::BrandAssets|
+                        value: &::sitebuilder_contract::generation::types::BrandAssets|
                     {
-                        let sitebuilder_contract::generation::types::BrandAssets {
+                        let ::sitebuilder_contract::generation::types::BrandAssets {
                             logo: _,
                             primary_color: _,
                             secondary_color: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::ChunkEvent|
+                        value: &::sitebuilder_contract::generation::types::ChunkEvent|
                     {
-                        let sitebuilder_contract::generation::types::ChunkEvent {
+                        let ::sitebuilder_contract::generation::types::ChunkEvent {
                             content: _,
                             type_: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::CompleteEvent|
+                        value: &::sitebuilder_contract::generation::types::CompleteEvent|
                     {
-                        let sitebuilder_contract::generation::types::CompleteEvent {
+                        let ::sitebuilder_contract::generation::types::CompleteEvent {
                             brand_score: _,
                             generation_id: _,
                             site_id: _,
@@ -405,18 +634,18 @@ mod generate_page {
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::ErrorEvent|
+                        value: &::sitebuilder_contract::generation::types::ErrorEvent|
                     {
-                        let sitebuilder_contract::generation::types::ErrorEvent {
+                        let ::sitebuilder_contract::generation::types::ErrorEvent {
                             code: _,
                             message: _,
                             type_: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::GenerationRequest|
+                        value: &::sitebuilder_contract::generation::types::GenerationRequest|
                     {
-                        let sitebuilder_contract::generation::types::GenerationRequest {
+                        let ::sitebuilder_contract::generation::types::GenerationRequest {
                             brand_assets: _,
                             prompt: _,
                             site_id: _,
@@ -424,16 +653,16 @@ mod generate_page {
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::ProgressEvent|
+                        value: &::sitebuilder_contract::generation::types::ProgressEvent|
                     {
-                        let sitebuilder_contract::generation::types::ProgressEvent {
+                        let ::sitebuilder_contract::generation::types::ProgressEvent {
                             message: _,
                             progress: _,
                             stage: _,
                             type_: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -441,7 +670,7 @@ mod generate_page {
                     let x_tenant_id = t.param("X-Tenant-Id")?;
                     let body = t.body()?;
                     t.events::<
-                            sitebuilder_contract::generation::types::GenerationEvent,
+                            ::sitebuilder_contract::generation::types::GenerationEvent,
                             _,
                         >(client.generate_page(&tenant_id, &x_tenant_id, &body).await)
                         .await
@@ -449,128 +678,233 @@ mod generate_page {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorInvalidJson,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingRequired,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongType,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorOutOfRange,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_body_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownBodyId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownBodyId,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn sse_stream_format() {
-        sb_runtime::run(&HARNESS, OP, Check::SseStreamFormat).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::SseStreamFormat,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn sse_progress() {
-        sb_runtime::run(&HARNESS, OP, Check::SseProgress).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::SseProgress)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn sse_terminal() {
-        sb_runtime::run(&HARNESS, OP, Check::SseTerminal).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::SseTerminal)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn sse_error_event() {
-        sb_runtime::run(&HARNESS, OP, Check::SseErrorEvent).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::SseErrorEvent)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn sse_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::SseBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::SseBudget)
+            .await
     }
 }
 /// `GET /sites/{tenantId}/generation/{generationId}`
 mod get_generation {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getGeneration",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::Generation|
+                        value: &::sitebuilder_contract::generation::types::Generation|
                     {
-                        let sitebuilder_contract::generation::types::Generation {
+                        let ::sitebuilder_contract::generation::types::Generation {
                             brand_score: _,
                             completed_at: _,
                             created_at: _,
@@ -582,7 +916,7 @@ mod get_generation {
                             template_id: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -598,90 +932,168 @@ mod get_generation {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `GET /sites/{tenantId}/templates`
 mod list_templates {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "listTemplates",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
-                    let _ = |value: &sitebuilder_contract::generation::types::Template| {
-                        let sitebuilder_contract::generation::types::Template {
+                    let _ = |
+                        value: &::sitebuilder_contract::generation::types::Template|
+                    {
+                        let ::sitebuilder_contract::generation::types::Template {
                             category: _,
                             description: _,
                             name: _,
@@ -689,13 +1101,13 @@ mod list_templates {
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::generation::types::TemplateList|
+                        value: &::sitebuilder_contract::generation::types::TemplateList|
                     {
-                        let sitebuilder_contract::generation::types::TemplateList {
+                        let ::sitebuilder_contract::generation::types::TemplateList {
                             templates: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::generation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::generation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -706,64 +1118,135 @@ mod list_templates {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
 }

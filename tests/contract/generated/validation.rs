@@ -2,49 +2,47 @@
 //!
 //! Contract tests for Site Builder Validation API 1.0.0: 4 operations, 77 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/validation-api.yaml",
-    text: include_str!("../../../openapi/validation-api.yaml"),
+    text: ::core::include_str!("../../../openapi/validation-api.yaml"),
 };
 /// `GET /sites/{siteId}/brand-score`
 mod get_brand_score {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getBrandScore",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::BrandScore|
+                        value: &::sitebuilder_contract::validation::types::BrandScore|
                     {
-                        let sitebuilder_contract::validation::types::BrandScore {
+                        let ::sitebuilder_contract::validation::types::BrandScore {
                             brand_score: _,
                             breakdown: _,
                             site_id: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::BrandScoreBreakdown|
+                        value: &::sitebuilder_contract::validation::types::BrandScoreBreakdown|
                     {
-                        let sitebuilder_contract::validation::types::BrandScoreBreakdown {
+                        let ::sitebuilder_contract::validation::types::BrandScoreBreakdown {
                             accessibility: _,
                             color_usage: _,
                             content_quality: _,
                             logo_presence: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::validation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -55,101 +53,177 @@ mod get_brand_score {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `GET /sites/{siteId}/validate`
 mod validate_site {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "validateSite",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::ValidationIssue|
+                        value: &::sitebuilder_contract::validation::types::ValidationIssue|
                     {
-                        let sitebuilder_contract::validation::types::ValidationIssue {
+                        let ::sitebuilder_contract::validation::types::ValidationIssue {
                             code: _,
                             message: _,
                             severity: _,
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::ValidationResult|
+                        value: &::sitebuilder_contract::validation::types::ValidationResult|
                     {
-                        let sitebuilder_contract::validation::types::ValidationResult {
+                        let ::sitebuilder_contract::validation::types::ValidationResult {
                             brand_score: _,
                             issues: _,
                             performance_ms: _,
@@ -157,7 +231,7 @@ mod validate_site {
                             site_id: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::validation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -168,92 +242,168 @@ mod validate_site {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }
 /// `POST /sites/{tenantId}/deployments`
 mod create_deployment {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "createDeployment",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::Deployment|
+                        value: &::sitebuilder_contract::validation::types::Deployment|
                     {
-                        let sitebuilder_contract::validation::types::Deployment {
+                        let ::sitebuilder_contract::validation::types::Deployment {
                             created_at: _,
                             deployment_id: _,
                             environment: _,
@@ -264,14 +414,14 @@ mod create_deployment {
                         } = value;
                     };
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::DeploymentRequest|
+                        value: &::sitebuilder_contract::validation::types::DeploymentRequest|
                     {
-                        let sitebuilder_contract::validation::types::DeploymentRequest {
+                        let ::sitebuilder_contract::validation::types::DeploymentRequest {
                             environment: _,
                             site_id: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::validation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -285,112 +435,209 @@ mod create_deployment {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorInvalidJson,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingRequired,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongType,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorOutOfRange,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::ErrorBadEnum)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_body_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownBodyId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownBodyId,
+            )
+            .await
     }
 }
 /// `GET /sites/{tenantId}/deployments/{deploymentId}`
 mod get_deployment {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getDeployment",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn typed_client() {
-        sb_runtime::run_typed(
-                &HARNESS,
+        ::sb_runtime::run_typed(
+                &super::super::HARNESS,
                 OP,
                 |t| async move {
                     let _ = |
-                        value: &sitebuilder_contract::validation::types::Deployment|
+                        value: &::sitebuilder_contract::validation::types::Deployment|
                     {
-                        let sitebuilder_contract::validation::types::Deployment {
+                        let ::sitebuilder_contract::validation::types::Deployment {
                             created_at: _,
                             deployment_id: _,
                             environment: _,
@@ -400,7 +647,7 @@ mod get_deployment {
                             url: _,
                         } = value;
                     };
-                    let client = sitebuilder_contract::validation::Client::new_with_client(
+                    let client = ::sitebuilder_contract::validation::Client::new_with_client(
                         t.base_url(),
                         t.client()?,
                     );
@@ -416,68 +663,144 @@ mod get_deployment {
             )
             .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_malformed_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMalformedToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMalformedToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_wrong_signature() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthWrongSignature).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthWrongSignature,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expired_token() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiredToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiredToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_alg_none() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthAlgNone).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::AuthAlgNone)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_missing_claims() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthMissingClaims).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthMissingClaims,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn auth_expiry_edge() {
-        sb_runtime::run(&HARNESS, OP, Check::AuthExpiryEdge).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::AuthExpiryEdge,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_other_tenant_token() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantOtherTenantToken).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantOtherTenantToken,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn tenant_header_mismatch() {
-        sb_runtime::run(&HARNESS, OP, Check::TenantHeaderMismatch).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::TenantHeaderMismatch,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_expose_headers() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsExposeHeaders).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsExposeHeaders,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_header() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingHeader).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingHeader,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_unknown_id() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorUnknownId).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorUnknownId,
+            )
+            .await
     }
 }

@@ -2,33 +2,31 @@
 //!
 //! Contract tests for Site Builder Agents API 1.0.0: 2 operations, 2 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/agents-api.yaml",
-    text: include_str!("../../../openapi/agents-api.yaml"),
+    text: ::core::include_str!("../../../openapi/agents-api.yaml"),
 };
 /// `POST /agents/logo`
 mod generate_logo {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "generateLogo",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /agents/logos/{logoId}`
 mod get_logo_image {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getLogoImage",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }

@@ -2,66 +2,67 @@
 //!
 //! Contract tests for Site Builder Generation API 1.0.0: 5 operations, 5 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/generation-api.yaml",
-    text: include_str!("../../../openapi/generation-api.yaml"),
+    text: ::core::include_str!("../../../openapi/generation-api.yaml"),
 };
 /// `GET /sites/{siteId}/versions`
 mod list_versions {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "listVersions",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /sites/{siteId}/versions/{versionId}`
 mod get_version {
-    use super::*;
-    const OP: Op = Op { spec: SPEC, id: "getVersion" };
-    #[tokio::test]
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
+        id: "getVersion",
+    };
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `POST /sites/{siteId}/versions/{versionId}/restore`
 mod restore_version {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "restoreVersion",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /sites/{tenantId}/generation/{generationId}`
 mod get_generation {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getGeneration",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /sites/{tenantId}/templates`
 mod list_templates {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "listTemplates",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }

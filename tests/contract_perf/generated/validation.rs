@@ -2,57 +2,55 @@
 //!
 //! Contract tests for Site Builder Validation API 1.0.0: 4 operations, 4 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "openapi/validation-api.yaml",
-    text: include_str!("../../../openapi/validation-api.yaml"),
+    text: ::core::include_str!("../../../openapi/validation-api.yaml"),
 };
 /// `GET /sites/{siteId}/brand-score`
 mod get_brand_score {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getBrandScore",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /sites/{siteId}/validate`
 mod validate_site {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "validateSite",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `POST /sites/{tenantId}/deployments`
 mod create_deployment {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "createDeployment",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }
 /// `GET /sites/{tenantId}/deployments/{deploymentId}`
 mod get_deployment {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "getDeployment",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn perf_budget() {
-        sb_runtime::run(&HARNESS, OP, Check::PerfBudget).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::PerfBudget)
+            .await
     }
 }

@@ -120,7 +120,8 @@ fn body_names_resource(ctx: &Ctx<'_>) -> bool {
     };
     let path_params: BTreeSet<String> = ctx
         .spec
-        .operations()
+        .operations_lenient()
+        .map(|(operations, _)| operations)
         .unwrap_or_default()
         .iter()
         .flat_map(|op| {

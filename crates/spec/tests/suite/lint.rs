@@ -61,7 +61,7 @@ fn openapi_3_1_is_rejected() {
     assert_eq!(
         fixture_problems("openapi-3-1.yaml"),
         [
-            "fixtures/openapi-3-1.yaml: /openapi: openapi 3.1.0 is not supported: progenitor reads 3.0.x only; write the spec as `openapi: 3.0.3`"
+            "fixtures/openapi-3-1.yaml: /openapi: openapi 3.1.0 is not supported: the model, the validators and progenitor read 3.0.x only; write the spec as OpenAPI 3.0 (`openapi: 3.0.3`; `type: [x, null]` becomes `nullable: true`, `examples` in schemas becomes `example`)"
         ]
     );
 }
@@ -345,4 +345,79 @@ paths:
             "inline.yaml: /paths/~1logos/get/responses/200/$ref: $ref `other.yaml#/components/responses/Ok` is not local; inline the target under components and refer to it with `#/components/...`"
         ]
     );
+}
+
+#[test]
+fn path_templates_security_and_status_codes_are_checked() {
+    let problems = inline_problems(
+        r#"
+security: [{nope: []}]
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      security: []
+      responses: {'200': {description: ok}}
+  /a/{name}:
+    get:
+      operationId: getB
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}, {name: other, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}, '99': {description: no}}
+"#,
+    );
+    let text = problems.join("\n");
+    for expected in [
+        "/paths/~1a~1{id}/get: path template parameter `{id}` is not declared",
+        "/paths/~1a~1{name}: path template `/a/{name}` is equivalent to `/a/{id}`",
+        "/paths/~1a~1{name}/get: path parameter `other` is not in the template `/a/{name}`",
+        "/paths/~1a~1{name}/get: security requirement names `nope`, which is not a security scheme",
+        "/paths/~1a~1{name}/get/responses/99: `99` is not a status code",
+    ] {
+        assert!(text.contains(expected), "{expected}\nin\n{text}");
+    }
+    assert!(!text.contains("/paths/~1a~1{id}/get: security"), "{text}");
+}
+
+#[test]
+fn unreadable_documents_get_accurate_messages() {
+    let lint = |text: &str| sb_spec::lint_str(Path::new("x.yaml"), text);
+    let first = |text: &str| {
+        lint(text)
+            .first()
+            .map(|p| p.to_string())
+            .unwrap_or_default()
+    };
+    assert!(first("").contains("the file is empty"));
+    assert!(first("  \n").contains("the file is empty"));
+    assert!(first("null").contains("the document is null"));
+    assert!(
+        first("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")
+            .contains("Swagger (OpenAPI 2.0)")
+    );
+    assert!(first("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n").contains("aliases"));
+    // A byte order mark is allowed.
+    assert_eq!(
+        lint("\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"),
+        vec![]
+    );
+    for text in ["", "null", "swagger: '2.0'"] {
+        assert!(
+            lint(text)
+                .iter()
+                .all(|p| p.scope == sb_spec::Scope::Document)
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("sb-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("latin1.yaml");
+    std::fs::write(&file, b"openapi: 3.0.3\ninfo: {title: caf\xe9}\n").unwrap();
+    let problems = sb_spec::lint(&file);
+    assert!(
+        problems[0]
+            .message
+            .contains("not UTF-8: invalid byte 0xE9 at line 2, column 18"),
+        "{}",
+        problems[0]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

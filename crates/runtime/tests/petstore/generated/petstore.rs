@@ -2,124 +2,222 @@
 //!
 //! Contract tests for Petstore 1.0.0: 4 operations, 23 checks.
 
-use sb_runtime::{Check, Op, SpecSource};
-use super::HARNESS;
-const SPEC: SpecSource = SpecSource {
+const SPEC: ::sb_runtime::SpecSource = ::sb_runtime::SpecSource {
     file: "crates/codegen/tests/fixtures/petstore.yaml",
-    text: include_str!("../../../../codegen/tests/fixtures/petstore.yaml"),
+    text: ::core::include_str!("../../../../codegen/tests/fixtures/petstore.yaml"),
 };
 /// `GET /pets`
 mod list_pets {
-    use super::*;
-    const OP: Op = Op { spec: SPEC, id: "listPets" };
-    #[tokio::test]
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
+        id: "listPets",
+    };
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
 }
 /// `POST /pets`
 mod create_pet {
-    use super::*;
-    const OP: Op = Op { spec: SPEC, id: "createPet" };
-    #[tokio::test]
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
+        id: "createPet",
+    };
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_invalid_json() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorInvalidJson).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorInvalidJson,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_missing_required() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorMissingRequired).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorMissingRequired,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_type() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongType).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongType,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_out_of_range() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorOutOfRange).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorOutOfRange,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_bad_enum() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorBadEnum).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::ErrorBadEnum)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
 }
 /// `DELETE /pets/{petId}`
 mod delete_pet {
-    use super::*;
-    const OP: Op = Op { spec: SPEC, id: "deletePet" };
-    #[tokio::test]
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
+        id: "deletePet",
+    };
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
 }
 /// `GET /pets/{petId}`
 mod show_pet_by_id {
-    use super::*;
-    const OP: Op = Op {
-        spec: SPEC,
+    const OP: ::sb_runtime::Op = ::sb_runtime::Op {
+        spec: super::SPEC,
         id: "showPetById",
     };
-    #[tokio::test]
+    #[::tokio::test]
     async fn conformance() {
-        sb_runtime::run(&HARNESS, OP, Check::Conformance).await
+        ::sb_runtime::run(&super::super::HARNESS, OP, ::sb_runtime::Check::Conformance)
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_allowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightAllowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightAllowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_preflight_disallowed() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsPreflightDisallowed).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsPreflightDisallowed,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn cors_actual_response() {
-        sb_runtime::run(&HARNESS, OP, Check::CorsActualResponse).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::CorsActualResponse,
+            )
+            .await
     }
-    #[tokio::test]
+    #[::tokio::test]
     async fn error_wrong_method() {
-        sb_runtime::run(&HARNESS, OP, Check::ErrorWrongMethod).await
+        ::sb_runtime::run(
+                &super::super::HARNESS,
+                OP,
+                ::sb_runtime::Check::ErrorWrongMethod,
+            )
+            .await
     }
 }
