@@ -11,6 +11,7 @@ mod codegen;
 mod compat;
 mod diff;
 mod forward;
+mod k6;
 mod lint;
 mod verify;
 
@@ -31,6 +32,8 @@ enum Command {
     /// write tests/reports/performance_report.md; fails when a target is missed.
     #[command(disable_help_flag = true)]
     Perf(forward::Rest),
+    /// Write one k6 load script per spec to tests/k6/ (`--check`: fail when they are stale).
+    K6(k6::Args),
     /// Check the OpenAPI specs for what the toolchain cannot handle.
     Lint(lint::Args),
     /// Report breaking changes between two versions of the specs.
@@ -59,6 +62,7 @@ fn main() -> anyhow::Result<()> {
         Command::Gen(args) => codegen::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Perf(rest) => forward::exit_with(forward::run(&rest.with("perf"), &[])?),
+        Command::K6(args) => k6::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Compat(args) => compat::run(args),

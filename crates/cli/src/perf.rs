@@ -107,9 +107,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     std::fs::write(&report, perf::render(&results, &meta))
         .with_context(|| format!("writing {}", report.display()))?;
+    // The pictures go next to the report, which links them by file name.
+    let dir = report.parent().unwrap_or(std::path::Path::new("."));
+    let mut written = Vec::new();
+    for picture in perf::plots::pictures(&results).map_err(anyhow::Error::msg)? {
+        let path = dir.join(picture.file);
+        std::fs::write(&path, picture.svg)
+            .with_context(|| format!("writing {}", path.display()))?;
+        written.push(path.display().to_string());
+    }
     println!(
-        "\nreport: {} (run took {:.1} s)",
+        "\nreport: {} with {} (run took {:.1} s)",
         report.display(),
+        written.join(", "),
         results.elapsed.as_secs_f64()
     );
     let missed: Vec<&str> = rows

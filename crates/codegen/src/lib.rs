@@ -4,6 +4,7 @@
 //! method, checks in plan order), headed with the command that regenerates it.
 
 mod ident;
+pub mod k6;
 mod pins;
 pub mod project;
 

@@ -147,15 +147,21 @@ pub fn table(records: &[CheckRecord]) -> String {
     out
 }
 
-/// JUnit XML: one test suite per spec, one test case per check.
+/// JUnit XML for CI viewers (GitLab, Jenkins): one test suite per spec, one test case per
+/// check named after it, with the class `operation.family` so that viewers group the cases by
+/// operation, then by family. The target is a `<property>` of each suite, not part of a class
+/// name: a URL's dots would split it into bogus packages.
 pub fn junit(records: &[CheckRecord], target: &str) -> Result<String, String> {
-    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
     let mut report = Report::new("sitebuilder-contract");
     let mut suites: BTreeMap<&str, TestSuite> = BTreeMap::new();
     for record in records {
-        let suite = suites
-            .entry(record.spec.as_str())
-            .or_insert_with(|| TestSuite::new(record.spec.clone()));
+        let suite = suites.entry(record.spec.as_str()).or_insert_with(|| {
+            let mut suite = TestSuite::new(record.spec.clone());
+            suite.add_property(Property::new("target", target));
+            suite.add_property(Property::new("spec", record.spec.clone()));
+            suite
+        });
         let status = match record.status {
             Status::Pass => TestCaseStatus::success(),
             Status::Fail => {
@@ -169,8 +175,8 @@ pub fn junit(records: &[CheckRecord], target: &str) -> Result<String, String> {
                 status
             }
         };
-        let mut case = TestCase::new(format!("{}::{}", record.operation, record.check), status);
-        case.set_classname(format!("{}.{}", record.family, target));
+        let mut case = TestCase::new(record.check.clone(), status);
+        case.set_classname(format!("{}.{}", record.operation, record.family));
         case.set_time(std::time::Duration::from_millis(record.duration_ms));
         suite.add_test_case(case);
     }
@@ -317,5 +323,33 @@ mod tests {
         let xml = junit(&records, "embedded").unwrap();
         assert!(xml.contains("<failure"), "{xml}");
         assert!(xml.contains("boom"));
+    }
+
+    #[test]
+    fn junit_classes_are_operation_and_family_and_the_target_is_a_property() {
+        let records = vec![
+            record("listTemplates", "auth_alg_none", "auth", Status::Pass, ""),
+            record(
+                "listTemplates",
+                "status_ok",
+                "conformance",
+                Status::Pass,
+                "",
+            ),
+        ];
+        let target = "https://api.dev.kimmyai.io/v1";
+        let xml = junit(&records, target).unwrap();
+        assert_eq!(xml.matches("<testsuite ").count(), 1, "{xml}");
+        assert!(
+            xml.contains(r#"<testcase name="auth_alg_none" classname="listTemplates.auth""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"classname="listTemplates.conformance""#));
+        assert!(xml.contains(&format!(r#"<property name="target" value="{target}"/>"#)));
+        assert_eq!(
+            xml.matches(target).count(),
+            1,
+            "the URL only in the property: {xml}"
+        );
     }
 }

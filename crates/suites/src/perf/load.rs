@@ -73,13 +73,31 @@ impl LoadConfig {
 }
 
 /// The latency of one operation of the mix.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OperationLoad {
     pub operation: String,
     pub requests: u64,
     pub errors: u64,
     /// Successful requests, from their intended send time.
     pub latency: Option<Latency>,
+    /// The same, each in milliseconds, in the order they answered (for the report's picture).
+    pub samples_ms: Vec<f64>,
+}
+
+/// One second of the load, for the report's picture of the load over time: whether the API
+/// kept up (answers per second follow sends per second) and how its tail moved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadSecond {
+    /// Seconds since the first intended send.
+    pub second: u64,
+    /// Requests whose intended send fell in this second.
+    pub sent: u64,
+    /// Successful answers that arrived in this second.
+    pub answered: u64,
+    /// Failed answers that arrived in this second.
+    pub errors: u64,
+    /// p95 latency (from the intended send) of the successful requests sent in this second.
+    pub p95_ms: Option<f64>,
 }
 
 /// Every number of the load.
@@ -101,6 +119,8 @@ pub struct LoadResult {
     pub max_send_lag: Duration,
     /// From the first intended send until the last answer.
     pub elapsed: Duration,
+    /// Second by second, from the first intended send.
+    pub timeline: Vec<LoadSecond>,
 }
 
 impl LoadResult {
@@ -115,6 +135,8 @@ impl LoadResult {
 
 struct Answer {
     operation: usize,
+    /// The intended send time, from the start of the schedule.
+    intended: Duration,
     latency: Duration,
     error: Option<String>,
 }
@@ -158,6 +180,7 @@ pub async fn open_loop(
             };
             let _ = tx.send(Answer {
                 operation,
+                intended: intended - start,
                 latency: intended.elapsed(),
                 error,
             });
@@ -241,16 +264,17 @@ fn summarise(
     let mut all = histogram();
     let mut per_operation: Vec<_> = OPERATIONS
         .iter()
-        .map(|_| (histogram(), 0u64, 0u64))
+        .map(|_| (histogram(), 0u64, 0u64, Vec::new()))
         .collect();
     let mut error_kinds = BTreeMap::new();
     for answer in answers {
-        let (ops, requests, errors) = &mut per_operation[answer.operation];
+        let (ops, requests, errors, samples) = &mut per_operation[answer.operation];
         *requests += 1;
         match &answer.error {
             None => {
                 record(&mut all, answer.latency);
                 record(ops, answer.latency);
+                samples.push(answer.latency.as_secs_f64() * 1000.0);
             }
             Some(kind) => {
                 *errors += 1;
@@ -262,6 +286,7 @@ fn summarise(
         error_kinds.insert("no answer".to_string(), missing);
     }
     let errors = error_kinds.values().sum();
+    let timeline = timeline(config, planned, answers);
     LoadResult {
         rate_per_min: config.rate_per_min,
         duration: config.duration,
@@ -273,7 +298,7 @@ fn summarise(
         per_operation: OPERATIONS
             .iter()
             .zip(per_operation)
-            .map(|(name, (h, requests, errors))| OperationLoad {
+            .map(|(name, (h, requests, errors, samples_ms))| OperationLoad {
                 operation: if *name == "validateSite" {
                     format!("validateSite({})", config.site)
                 } else {
@@ -282,11 +307,51 @@ fn summarise(
                 requests,
                 errors,
                 latency: (!h.is_empty()).then(|| Latency::of(&h)),
+                samples_ms,
             })
             .collect(),
         max_send_lag,
         elapsed,
+        timeline,
     }
+}
+
+/// The load second by second: sends from the schedule, answers by when they arrived, and the
+/// p95 of the requests sent in each second.
+fn timeline(config: &LoadConfig, planned: u64, answers: &[Answer]) -> Vec<LoadSecond> {
+    let interval = config.interval();
+    let last_send = (interval * planned.saturating_sub(1) as u32).as_secs();
+    let last_answer = answers
+        .iter()
+        .map(|a| (a.intended + a.latency).as_secs())
+        .max()
+        .unwrap_or(0);
+    let mut seconds: Vec<LoadSecond> = (0..=last_send.max(last_answer))
+        .map(|second| LoadSecond {
+            second,
+            ..LoadSecond::default()
+        })
+        .collect();
+    for i in 0..planned {
+        seconds[(interval * i as u32).as_secs() as usize].sent += 1;
+    }
+    let mut latencies: Vec<_> = seconds.iter().map(|_| histogram()).collect();
+    for answer in answers {
+        let at = &mut seconds[(answer.intended + answer.latency).as_secs() as usize];
+        if answer.error.is_some() {
+            at.errors += 1;
+        } else {
+            at.answered += 1;
+            record(
+                &mut latencies[answer.intended.as_secs() as usize],
+                answer.latency,
+            );
+        }
+    }
+    for (second, h) in seconds.iter_mut().zip(latencies) {
+        second.p95_ms = (!h.is_empty()).then(|| Latency::of(&h).p95_ms);
+    }
+    seconds
 }
 
 #[cfg(test)]
@@ -327,11 +392,13 @@ mod tests {
         let answers = vec![
             Answer {
                 operation: 0,
+                intended: Duration::ZERO,
                 latency: Duration::from_millis(3),
                 error: None,
             },
             Answer {
                 operation: 1,
+                intended: Duration::from_millis(600),
                 latency: Duration::from_secs(5),
                 error: Some("timeout after 5 s".into()),
             },
@@ -350,5 +417,19 @@ mod tests {
         assert!((result.error_rate() - 0.75).abs() < 1e-9);
         assert_eq!(result.latency.map(|l| l.count), Some(1));
         assert_eq!(result.per_operation[1].operation, "validateSite(test-site)");
+        // Sends follow the schedule (600 ms apart), answers the time they arrived.
+        let sent: Vec<u64> = result.timeline.iter().map(|s| s.sent).collect();
+        assert_eq!(sent, [2, 2, 0, 0, 0, 0]);
+        assert_eq!(
+            (result.timeline[0].answered, result.timeline[5].errors),
+            (1, 1)
+        );
+        // HDR histograms (3 significant digits) report 3 ms as 3.001.
+        assert!(
+            result.timeline[0]
+                .p95_ms
+                .is_some_and(|p| (p - 3.0).abs() < 0.01)
+        );
+        assert_eq!(result.timeline[1].p95_ms, None);
     }
 }

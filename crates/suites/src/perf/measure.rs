@@ -34,7 +34,11 @@ where
         let outcome = call(i).await;
         sampled.requests += 1;
         match outcome {
-            Ok(()) => record(&mut histogram, started.elapsed()),
+            Ok(()) => {
+                let elapsed = started.elapsed();
+                record(&mut histogram, elapsed);
+                sampled.samples_ms.push(elapsed.as_secs_f64() * 1000.0);
+            }
             Err(failure) => {
                 sampled.errors += 1;
                 sampled.first_error.get_or_insert(failure.reason);
@@ -230,7 +234,11 @@ pub async fn logos(api: &Api, n: usize) -> Sampled {
         let started = Instant::now();
         sampled.requests += 1;
         match logo(api).await {
-            Ok(()) => record(&mut histogram, started.elapsed()),
+            Ok(()) => {
+                let elapsed = started.elapsed();
+                record(&mut histogram, elapsed);
+                sampled.samples_ms.push(elapsed.as_secs_f64() * 1000.0);
+            }
             Err(failure) => {
                 sampled.errors += 1;
                 sampled.first_error.get_or_insert(failure.reason);

@@ -3,10 +3,11 @@
 //! and an open-loop load, measured through the API into HDR histograms. [`run`] returns
 //! every number as [`PerfResults`], with the budgets of the measured operations as the specs
 //! give them (`x-slo`, read through the model); [`report`] judges the numbers against those
-//! budgets and renders `tests/reports/performance_report.md`.
+//! budgets and renders `tests/reports/performance_report.md`; [`plots`] draws its pictures.
 
 pub mod load;
 pub mod measure;
+pub mod plots;
 pub mod report;
 
 use std::sync::Arc;
@@ -96,6 +97,9 @@ pub struct Sampled {
     pub first_error: Option<String>,
     /// Latency of the successful requests (`None` when none succeeded).
     pub latency: Option<Latency>,
+    /// Each successful request's latency in milliseconds, in order, for the report's
+    /// distribution picture (the histogram keeps only the summary).
+    pub samples_ms: Vec<f64>,
 }
 
 impl Sampled {

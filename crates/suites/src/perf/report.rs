@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sb_runtime::checks::perf::Latency;
 
+use super::plots;
 use super::{
     LATENCY_OPERATION, LOGO_OPERATION, PerfResults, STATE_OPERATION, STREAM_OPERATION, Sampled,
     StreamTiming, load,
@@ -488,6 +489,11 @@ pub fn render(r: &PerfResults, meta: &ReportMeta) -> String {
             let _ = writeln!(out, "\nFirst {} error: {}", sampled.what, error);
         }
     }
+    let _ = writeln!(
+        out,
+        "\n![Latency distribution of each measured operation, with its x-slo budget]({})",
+        plots::LATENCY_SVG
+    );
 
     let _ = writeln!(out, "\n### Streams, one at a time ({})\n", r.streams.len());
     out.push_str("TTFT is the time from sending the request to the first `chunk` event; TTLT to the terminal event.\n\n");
@@ -527,6 +533,11 @@ pub fn render(r: &PerfResults, meta: &ReportMeta) -> String {
     }
     out.push('\n');
     streams_table(&mut out, &r.concurrent.streams);
+    let _ = writeln!(
+        out,
+        "\n![Time to first chunk and to the terminal event of every stream, with the budgets]({})",
+        plots::STREAMS_SVG
+    );
 
     let l = &r.load;
     let _ = writeln!(
@@ -566,6 +577,11 @@ pub fn render(r: &PerfResults, meta: &ReportMeta) -> String {
     for op in &l.per_operation {
         latency_line(&mut out, &op.operation, op.requests, op.errors, op.latency);
     }
+    let _ = writeln!(
+        out,
+        "\n![The load second by second: sent vs answered, and p95 against its budget]({})",
+        plots::LOAD_SVG
+    );
 
     out.push_str("\n## Recommendations\n\n");
     for line in recommendations(r, &rows, meta) {
@@ -752,7 +768,7 @@ mod tests {
 
     use super::*;
     use crate::budget::testing;
-    use crate::perf::load::{LoadResult, OperationLoad};
+    use crate::perf::load::{LoadResult, LoadSecond, OperationLoad};
     use crate::perf::{Concurrent, PerfConfig, StateStore};
 
     fn latency(count: u64, avg: f64, p95: f64) -> Latency {
@@ -773,6 +789,9 @@ mod tests {
             errors,
             first_error: (errors > 0).then(|| format!("{what}: status 500")),
             latency: l,
+            samples_ms: (0..requests - errors)
+                .map(|i| 1.0 + i as f64 * 0.01)
+                .collect(),
         }
     }
 
@@ -834,21 +853,73 @@ mod tests {
                         requests: 50,
                         errors: 0,
                         latency: Some(latency(50, 1.5, 3.0)),
+                        samples_ms: vec![1.5; 50],
                     },
                     OperationLoad {
                         operation: "validateSite(test-site)".into(),
                         requests: 50,
                         errors: 6,
                         latency: Some(latency(44, 2.5, 4.0)),
+                        samples_ms: vec![2.5; 44],
                     },
                 ],
                 max_send_lag: Duration::from_micros(1800),
                 elapsed: Duration::from_millis(59_450),
+                timeline: (0..60)
+                    .map(|second| LoadSecond {
+                        second,
+                        sent: 2 - second % 3 / 2,
+                        answered: 2 - second % 3 / 2 - u64::from(second % 10 == 0),
+                        errors: u64::from(second % 10 == 0),
+                        p95_ms: Some(3.0 + (second % 7) as f64 / 2.0),
+                    })
+                    .collect(),
             },
             elapsed: Duration::from_millis(82_300),
             budgets: Budgets::compiled().expect("the compiled specs load"),
             servers: crate::contract::servers().expect("the compiled specs load"),
         }
+    }
+
+    #[test]
+    fn the_pictures_draw_every_measurement_with_its_budget_and_the_report_links_them() {
+        let pictures = plots::pictures(&fixture()).unwrap();
+        let files: Vec<_> = pictures.iter().map(|p| p.file).collect();
+        assert_eq!(
+            files,
+            [plots::LATENCY_SVG, plots::STREAMS_SVG, plots::LOAD_SVG]
+        );
+        let report = render(&fixture(), &meta());
+        for picture in &pictures {
+            assert!(picture.svg.starts_with("<svg"), "{}", picture.file);
+            assert!(report.contains(&format!("]({})", picture.file)));
+        }
+        // The budgets are the specs' x-slo, drawn as lines with their key.
+        let b = Budgets::compiled().unwrap();
+        let line =
+            |op: &str, key: Key| format!("budget: {} {} ms", key.name(), b.get(op, key).unwrap());
+        assert!(
+            pictures[0]
+                .svg
+                .contains(&line(LATENCY_OPERATION, Key::P95Ms))
+        );
+        assert!(pictures[0].svg.contains(&line(LOGO_OPERATION, Key::MaxMs)));
+        assert!(
+            pictures[1]
+                .svg
+                .contains(&line(STREAM_OPERATION, Key::FirstChunkMs))
+        );
+        assert!(
+            pictures[1]
+                .svg
+                .contains(&line(STREAM_OPERATION, Key::LastChunkMs))
+        );
+        assert!(pictures[2].svg.contains("answered ok (by arrival)"));
+        assert!(
+            pictures[0]
+                .svg
+                .contains("validateSite(test-site), open-loop load")
+        );
     }
 
     fn meta() -> ReportMeta {
