@@ -76,6 +76,9 @@ red! {
     missing_request_id: MissingRequestId breaks AGENTS "generateLogo" Conformance;
     wrong_field_type: WrongFieldType breaks GENERATION "listTemplates" Conformance;
     renamed_field: RenamedField breaks GENERATION "getGeneration" Conformance;
+    extra_field_rejected: ExtraFieldRejected breaks AGENTS "generateLogo" PositiveVariants;
+    non_ascii_500: NonAscii500 breaks AGENTS "generateLogo" PositiveVariants;
+    boundary_500: Boundary500 breaks AGENTS "generateLogo" PositiveVariants;
     // Family 2: auth.
     accept_missing_token: AcceptMissingToken breaks VALIDATION "getDeployment" AuthMissingToken;
     accept_expired_token: AcceptExpiredToken breaks GENERATION "listVersions" AuthExpiredToken;

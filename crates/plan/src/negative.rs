@@ -122,6 +122,96 @@ fn mutations_of(
     out
 }
 
+/// Valid bodies a correct server must accept that its examples do not show (issue 16): an
+/// unknown extra field where the schema allows one, non-ASCII text in each free string, and
+/// each string at its `maxLength` and each number at its `minimum`/`maximum`. Ids, enums,
+/// formats and patterns keep their example values; every variant is checked against the
+/// body's schema and dropped if it does not validate. Sizes are bounded by `MAX_LEN`.
+pub fn positive_variants(spec: &Spec, op: &Operation) -> Vec<Mutation> {
+    let Some(body) = &op.request_body else {
+        return Vec::new();
+    };
+    if !body.media_type.contains("json") {
+        return Vec::new();
+    }
+    let Some(Value::Object(example)) = crate::examples::body_example(spec, body) else {
+        return Vec::new();
+    };
+    let Some(schema) = object_schema(spec, &body.schema) else {
+        return Vec::new();
+    };
+    let Ok(validator) = spec.validator(&body.schema) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut push = |description: String, whole: Map<String, Value>| {
+        let value = Value::Object(whole);
+        if validator.is_valid(&value) {
+            out.push(Mutation {
+                description,
+                body: value,
+            });
+        }
+    };
+    if schema.get("additionalProperties") != Some(&Value::Bool(false)) {
+        let mut whole = example.clone();
+        whole.insert(
+            "contractProbeExtra".into(),
+            json!("an extra field the schema allows"),
+        );
+        push("an extra field the schema allows".into(), whole);
+    }
+    for (name, prop) in properties(spec, &schema) {
+        let free_string = prop.get("type").and_then(Value::as_str) == Some("string")
+            && !name.ends_with("Id")
+            && name != "id"
+            && ["enum", "format", "pattern"]
+                .iter()
+                .all(|k| prop.get(*k).is_none());
+        if free_string {
+            let min = prop.get("minLength").and_then(Value::as_u64).unwrap_or(0);
+            let mut text = String::from("Grüße, café ✓ 日本語 🚀");
+            while (text.chars().count() as u64) < min.min(MAX_LEN) {
+                text.push('ü');
+            }
+            if let Some(max) = prop.get("maxLength").and_then(Value::as_u64) {
+                text = text
+                    .chars()
+                    .take(usize::try_from(max.min(MAX_LEN)).unwrap_or(0))
+                    .collect();
+            }
+            let mut whole = example.clone();
+            whole.insert(name.clone(), json!(text));
+            push(format!("`{name}` in non-ASCII text"), whole);
+            if let Some(max) = prop.get("maxLength").and_then(Value::as_u64)
+                && max <= MAX_LEN
+                && max > 0
+            {
+                let mut whole = example.clone();
+                whole.insert(
+                    name.clone(),
+                    json!("a".repeat(usize::try_from(max).unwrap_or(0))),
+                );
+                push(format!("`{name}` at its maxLength {max}"), whole);
+            }
+        }
+        if matches!(
+            prop.get("type").and_then(Value::as_str),
+            Some("integer" | "number")
+        ) && !name.ends_with("Id")
+        {
+            for key in ["minimum", "maximum"] {
+                if let Some(bound) = prop.get(key).filter(|b| b.is_number()) {
+                    let mut whole = example.clone();
+                    whole.insert(name.clone(), bound.clone());
+                    push(format!("`{name}` at its {key} {bound}"), whole);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Query parameters with an enum, each with a value outside it: `(parameter, value)`.
 pub fn query_enum_mutations(op: &Operation) -> Vec<(String, String)> {
     op.parameters

@@ -74,6 +74,10 @@ faults! {
     CorsMissingHeader => "cors-missing-header", "Access-Control-Allow-Headers lacks X-Tenant-Id";
     CorsNoAcaoOnActual => "cors-no-acao-on-actual", "actual (non-preflight) responses lack Access-Control-Allow-Origin";
     CorsNoExposeHeaders => "cors-no-expose-headers", "Access-Control-Expose-Headers lists X-Request-Id only, so a page cannot read X-Generation-Id";
+    // Valid input a correct server accepts.
+    ExtraFieldRejected => "extra-field-rejected", "a request body with a field the schema allows but the server does not know is refused 400";
+    NonAscii500 => "non-ascii-500", "a request body with non-ASCII text is answered 500";
+    Boundary500 => "boundary-500", "a string of 1000 characters or more (at a documented maxLength) is answered 500";
     // Errors.
     Validation500 => "validation-500", "invalid input is answered 500 instead of 400";
     ErrorBodyMissingCode => "error-body-missing-code", "Error bodies lack the `code` field";

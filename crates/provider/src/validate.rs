@@ -109,6 +109,20 @@ fn one_of<'a>(
     }
 }
 
+/// The top-level fields of `body` that `decoded` (the typed request) does not carry: what
+/// an over-strict server would refuse (the `extra-field-rejected` fault).
+pub fn unknown_fields<T: serde::Serialize>(body: &Value, decoded: &T) -> Vec<String> {
+    let known = serde_json::to_value(decoded).unwrap_or_default();
+    body.as_object()
+        .map(|map| {
+            map.keys()
+                .filter(|k| known.get(k.as_str()).is_none())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, Invalid> {
     serde_json::from_value(value.clone()).map_err(|e| Invalid(format!("body: {e}")))
 }

@@ -26,6 +26,7 @@ pub async fn generate_logo(
         other => other?,
     };
     let request = crate::validate::logo_request(&value).map_err(|i| ApiError::validation(i.0))?;
+    super::refuse_unknown_fields(&state, &value, &request)?;
     let style = request.style.map_or("modern".to_owned(), |s| s.to_string());
     let colors: Vec<String> = request.colors.iter().map(|c| c.to_string()).collect();
     let count = if state.fault(Fault::LogoCountIgnored) {

@@ -98,6 +98,7 @@ pub async fn create_deployment(
         other => other?,
     };
     let request = validate::deployment_request(&value).map_err(|i| ApiError::validation(i.0))?;
+    super::refuse_unknown_fields(&state, &value, &request)?;
     // Under `deploy-any-tenant-site` the site is looked up without the tenant filter.
     let owner = if state.fault(Fault::DeployAnyTenantSite) {
         None

@@ -158,8 +158,48 @@ pub async fn read_json(
             },
         ));
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))?;
+    let strings = || {
+        let mut out = Vec::new();
+        collect_strings(&value, &mut out);
+        out
+    };
+    if state.fault(Fault::NonAscii500) && strings().iter().any(|s| !s.is_ascii()) {
+        return Err(ApiError::internal("non-ASCII text in the request body"));
+    }
+    if state.fault(Fault::Boundary500) && strings().iter().any(|s| s.chars().count() >= 1000) {
+        return Err(ApiError::internal(
+            "a 1000-character string in the request body",
+        ));
+    }
+    Ok(value)
+}
+
+fn collect_strings<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
+        _ => {}
+    }
+}
+
+/// Under `extra-field-rejected`, refuses a body with fields its typed request lacks.
+pub fn refuse_unknown_fields<T: serde::Serialize>(
+    state: &AppState,
+    body: &Value,
+    decoded: &T,
+) -> Result<(), ApiError> {
+    if !state.fault(Fault::ExtraFieldRejected) {
+        return Ok(());
+    }
+    match crate::validate::unknown_fields(body, decoded).first() {
+        Some(field) => Err(ApiError::validation(format!(
+            "body: unknown field `{field}`"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Serialises a response body; the value types come from the generated clients.

@@ -20,6 +20,54 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     Ok(())
 }
 
+/// Each valid variant of the example body (`negative::positive_variants`) gets the
+/// documented success: for a stream, a stream that ends in its success event.
+pub async fn variants(ctx: &Ctx<'_>) -> Outcome {
+    let variants = crate::negative::positive_variants(&ctx.spec, &ctx.op);
+    if variants.is_empty() {
+        return Err(fail("the body's schema leaves nothing to vary"));
+    }
+    let client = ctx.http()?;
+    for variant in variants {
+        let plan = RequestPlan {
+            body: request::Body::Json(variant.body),
+            ..RequestPlan::default()
+        };
+        let result = if ctx.op.is_sse() {
+            async {
+                let stream = super::sse::record(ctx, &plan).await?;
+                stream.judged.ended()?;
+                if stream
+                    .judged
+                    .contract
+                    .semantics
+                    .as_ref()
+                    .is_some_and(|s| s.success.is_some())
+                {
+                    stream.judged.succeeded()?;
+                }
+                Ok(())
+            }
+            .await
+        } else {
+            async {
+                let response = request::send(ctx, &client, &plan).await?;
+                expect_success(ctx, &response)?;
+                ctx.conforms(&response)?;
+                Ok(())
+            }
+            .await
+        };
+        result.map_err(|e: crate::outcome::Failure| {
+            fail(format!(
+                "a valid body with {}: {}",
+                variant.description, e.reason
+            ))
+        })?;
+    }
+    Ok(())
+}
+
 /// Sends the example request and returns the whole response.
 pub async fn send_positive(ctx: &Ctx<'_>) -> Result<RawResponse, crate::outcome::Failure> {
     request::send(ctx, &ctx.http()?, &RequestPlan::default()).await

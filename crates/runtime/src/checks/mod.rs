@@ -21,6 +21,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
     use Check::*;
     match check {
         Conformance => conformance::positive(ctx).await.into(),
+        PositiveVariants => conformance::variants(ctx).await.into(),
         TypedClient => {
             Verdict::skip("the typed check needs its generated client call (sb_runtime::run_typed)")
         }
