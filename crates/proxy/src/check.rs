@@ -394,7 +394,14 @@ pub fn schema(
                     } else {
                         v.instance_path.clone()
                     },
-                    expected: short(&v.message),
+                    // The validator's message starts with the whole value; the preview
+                    // shows it already, so the expectation keeps only the rule.
+                    expected: short(
+                        &v.message
+                            .strip_prefix(seen.as_str())
+                            .map(|rest| format!("the value{rest}"))
+                            .unwrap_or_else(|| v.message.clone()),
+                    ),
                     preview: short(&seen),
                 }
             })
