@@ -133,6 +133,12 @@ pub struct CorsArgs {
 /// Prints one JSON line per operation and CORS check: the generated checks' verdicts.
 pub fn cors_checks(args: CorsArgs) -> anyhow::Result<()> {
     let consumer = Consumer::load(&args.consumer)?;
+    let mut args = args;
+    // The browser test runs against the reference provider, whose development secret mints
+    // the tokens unless one is given.
+    if args.target.jwt_secret.is_none() && args.target.token.is_none() {
+        args.target.jwt_secret = Some(sb_provider::DEV_JWT_SECRET.to_string());
+    }
     let mut ops: Vec<(String, String)> = consumer
         .uses
         .iter()

@@ -460,7 +460,9 @@ fn recorded_headers(route: &Route, headers: &HeaderMap) -> Vec<String> {
             out.push(p.name.clone());
         }
     }
-    if headers.contains_key("content-type") && route.op.request_body.is_some() {
+    // compat reads Content-Type and Accept as protocol headers, so recording them whenever
+    // sent is harmless, and the committed consumer file lists them for plain GETs too.
+    if headers.contains_key("content-type") {
         out.push("Content-Type".to_string());
     }
     if headers.contains_key("accept") {
@@ -652,8 +654,14 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     }
 
     if preflight {
+        // Counted apart by origin class, so preflight caching can be read for the allowed
+        // origin alone.
+        let from = match &origin {
+            Some(o) if !shared.origin_allowed(o) => " (disallowed origin)",
+            _ => "",
+        };
         shared.count(format!(
-            "preflight {} {}",
+            "preflight {} {}{from}",
             requested_method.as_deref().unwrap_or("?"),
             ex.label
         ));
