@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's commands. Each subcommand lives in its own module and
 //! calls into the library crates, so this binary stays small. It does not link the typed
 //! clients or the provider, so `gen`, `lint`, `diff` and `compat` keep working while a spec
-//! change breaks code compiled against the clients; `serve`, `token`, `perf` and
+//! change breaks code compiled against the clients; `serve`, `token`, `perf`, `proxy` and
 //! `compat --live` forward to the `sitebuilder` binary (`crates/cli`), which does.
 
 use clap::{Parser, Subcommand};
@@ -46,6 +46,10 @@ enum Command {
     /// Print a development JWT for the reference provider.
     #[command(disable_help_flag = true)]
     Token(forward::Rest),
+    /// A validating, recording proxy for a frontend: `--upstream URL [--port N] [--record
+    /// FILE] [--violations FILE]`, until Ctrl-C.
+    #[command(disable_help_flag = true)]
+    Proxy(forward::Rest),
 }
 
 /// The workspace root (xtask lives one level below it).
@@ -68,5 +72,6 @@ fn main() -> anyhow::Result<()> {
         Command::Compat(args) => compat::run(args),
         Command::Serve(rest) => forward::exit_with(forward::run(&rest.with("serve"), &[])?),
         Command::Token(rest) => forward::exit_with(forward::run(&rest.with("token"), &[])?),
+        Command::Proxy(rest) => forward::exit_with(forward::run(&rest.with("proxy"), &[])?),
     }
 }

@@ -1,12 +1,13 @@
 //! `sitebuilder`: the commands that link the reference provider and the typed clients. It is
 //! a binary of its own so that `cargo xtask` (gen, lint, diff, compat, verify) keeps building
 //! while a spec change breaks code compiled against the clients; `cargo xtask serve`, `token`,
-//! `perf` and `compat --live` forward here.
+//! `perf`, `proxy` and `compat --live` forward here.
 
 use clap::{Parser, Subcommand};
 
 mod live;
 mod perf;
+mod proxy;
 mod serve;
 
 #[derive(Parser)]
@@ -30,6 +31,12 @@ enum Command {
     Token(serve::TokenArgs),
     /// Check real responses of a provider against what consumers read (`compat --live`).
     CompatLive(live::Args),
+    /// A validating, recording proxy in front of a running API, until Ctrl-C.
+    Proxy(proxy::ProxyArgs),
+    /// Whether a recorded consumer file covers every use of a committed one.
+    ConsumerCovers(proxy::CoversArgs),
+    /// The generated CORS checks' verdicts against a running provider, as JSON lines.
+    CorsChecks(proxy::CorsArgs),
 }
 
 /// The workspace root (this crate lives two levels below it).
@@ -52,5 +59,8 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve::run_serve(args),
         Command::Token(args) => serve::run_token(args),
         Command::CompatLive(args) => live::run(args),
+        Command::Proxy(args) => proxy::run(args),
+        Command::ConsumerCovers(args) => proxy::covers(args),
+        Command::CorsChecks(args) => proxy::cors_checks(args),
     }
 }
