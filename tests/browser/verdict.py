@@ -73,9 +73,6 @@ def baseline(work):
 # Where the browser and the checks are known to disagree, and why; printed with the table,
 # not failing the run. Anything else that disagrees fails it.
 KNOWN = {
-    "cors-no-allow-methods": "the checks are stricter than browsers: GET and POST are "
-    "CORS-safelisted methods, allowed without Access-Control-Allow-Methods (Fetch standard); "
-    "fix pending in crates/runtime/src/checks/cors.rs (see the note of issue 15)",
     "cors-no-vary": "not observable by one browser: a missing Vary: Origin mixes origins only "
     "in a shared cache; the check guards that on purpose",
 }

@@ -99,7 +99,6 @@ red! {
     deploy_any_tenant_site: DeployAnyTenantSite breaks VALIDATION "createDeployment" TenantOtherTenantToken;
     // Family 4: CORS.
     cors_allow_any_origin: CorsAllowAnyOrigin breaks GENERATION "listTemplates" CorsPreflightDisallowed;
-    cors_no_allow_methods: CorsNoAllowMethods breaks VALIDATION "createDeployment" CorsPreflightAllowed;
     cors_wildcard_with_credentials: CorsWildcardWithCredentials breaks GENERATION "getGeneration" CorsPreflightAllowed;
     cors_no_vary: CorsNoVary breaks AGENTS "generateLogo" CorsPreflightAllowed;
     cors_missing_header: CorsMissingHeader breaks GENERATION "generatePage" CorsPreflightAllowed;

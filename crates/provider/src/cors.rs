@@ -100,9 +100,7 @@ pub fn preflight(headers: &mut HeaderMap, patterns: &[String], origin: &str, fau
     if acao.is_none() {
         return;
     }
-    if !faults.contains(&Fault::CorsNoAllowMethods) {
-        set(headers, ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS);
-    }
+    set(headers, ACCESS_CONTROL_ALLOW_METHODS, ALLOW_METHODS);
     let allow_headers = if faults.contains(&Fault::CorsMissingHeader) {
         "Authorization, Content-Type, Accept"
     } else {

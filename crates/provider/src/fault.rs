@@ -66,7 +66,6 @@ faults! {
     TenantHeaderCaseInsensitive => "tenant-header-case-insensitive", "X-Tenant-Id is compared ignoring case (TEST-TENANT passes for test-tenant)";
     // CORS.
     CorsAllowAnyOrigin => "cors-allow-any-origin", "CORS allows every origin";
-    CorsNoAllowMethods => "cors-no-allow-methods", "preflights lack Access-Control-Allow-Methods";
     CorsWildcardWithCredentials => "cors-wildcard-with-credentials", "CORS answers `*` together with Access-Control-Allow-Credentials: true";
     CorsNoVary => "cors-no-vary", "CORS responses lack `Vary: Origin`";
     CorsNoMaxAge => "cors-no-max-age", "preflights lack Access-Control-Max-Age (browsers preflight every request)";

@@ -131,14 +131,6 @@ async fn cors_faults_change_behaviour() -> Result<()> {
         )
         .is_some()
     );
-    let ctx = start_faulty(CorsNoAllowMethods).await?;
-    assert!(
-        header(
-            &preflight(&ctx, "https://kimmyai.io").await?,
-            "access-control-allow-methods"
-        )
-        .is_none()
-    );
     let ctx = start_faulty(CorsWildcardWithCredentials).await?;
     let r = preflight(&ctx, "https://kimmyai.io").await?;
     assert_eq!(header(&r, "access-control-allow-origin"), Some("*"));
