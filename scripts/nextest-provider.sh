@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-target}"
 bin="$target_dir/debug/sitebuilder"
-if [[ ! -x "$bin" ]]; then
-  cargo build --quiet -p sb-cli
-fi
+# Always build: a binary left from an older checkout would serve an older provider (a no-op
+# when it is up to date; the same build as scripts/schemathesis.sh and scripts/k6.sh).
+cargo build --quiet -p sb-cli
 # A secret of this run's own, so the run's tokens work against this provider only.
 secret="nextest-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 log="$(mktemp "${TMPDIR:-/tmp}/sb-nextest-provider.XXXXXX")"
