@@ -19,7 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WORK="$ROOT/target/browser"
 mkdir -p "$WORK"
-CORS_FAULTS="${SB_BROWSER_FAULTS-cors-allow-any-origin cors-missing-header cors-no-acao-on-actual cors-no-vary cors-wildcard-with-credentials cors-suffix-match cors-no-max-age}"
+CORS_FAULTS="${SB_BROWSER_FAULTS-cors-allow-any-origin cors-missing-header cors-no-acao-on-actual cors-no-vary cors-wildcard-with-credentials cors-suffix-match cors-no-max-age cors-no-expose-headers}"
 
 die() {
     echo "browser-tests: $*" >&2

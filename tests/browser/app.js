@@ -58,6 +58,10 @@ async function call(step, method, path, opts = {}) {
     });
     entry.status = res.status;
     entry.requestIdReadable = res.headers.get('X-Request-Id') !== null;
+    // generatePage documents X-Generation-Id, which the frontend reads while the page streams.
+    if (path.endsWith('/generation')) {
+      entry.generationIdReadable = res.headers.get('X-Generation-Id') !== null;
+    }
     if ((res.headers.get('Content-Type') || '').startsWith('text/event-stream')) {
       const { events, firstByteMs } = await readEvents(res, started);
       entry.events = events.map((e) => e.type);

@@ -29,6 +29,13 @@ def browser_outcome(work, name, other):
         "calls_ok": all(r.get("ok") for r in allowed),
         "failed": [r["step"] for r in allowed if not r.get("ok")],
         "exposed": all(r.get("requestIdReadable") for r in allowed if r.get("ok")),
+        # Only generations that stream a page carry X-Generation-Id (an invalid prompt's
+        # single error event does not).
+        "generation_id_exposed": all(
+            r.get("generationIdReadable", True)
+            for r in allowed
+            if r.get("ok") and "complete" in (r.get("events") or [])
+        ),
         "other_origin": denied["origin"],
         "other_blocked": all(r.get("blocked") for r in denied["results"]),
         # Without Access-Control-Max-Age Chromium keeps a preflight 5 s: the second
@@ -91,6 +98,8 @@ def faults(work, names):
             problems.append(f"allowed origin blocked ({len(b['failed'])} calls)")
         if not b["exposed"]:
             problems.append("X-Request-Id unreadable")
+        if not b["generation_id_exposed"]:
+            problems.append("X-Generation-Id unreadable by script")
         if not b["other_blocked"]:
             problems.append(f"{b['other_origin']} let through")
         if b["preflight_cached"] is False:

@@ -174,11 +174,12 @@ pub fn cors_checks(args: CorsArgs) -> anyhow::Result<()> {
                 },
                 id: Box::leak(id.clone().into_boxed_str()),
             };
-            for check in [
-                Check::CorsPreflightAllowed,
-                Check::CorsPreflightDisallowed,
-                Check::CorsActualResponse,
-            ] {
+            // Every CORS row of the check table (a new one joins the comparison by itself).
+            for check in Check::ALL
+                .iter()
+                .copied()
+                .filter(|c| c.family() == sb_runtime::Family::Cors)
+            {
                 let verdict = tokio::time::timeout(
                     Duration::from_secs(60),
                     sb_runtime::evaluate(target, op, check),

@@ -129,7 +129,7 @@ pub async fn generate_page(
     let id_header = HeaderValue::from_str(&job.generation_id).ok();
     tokio::spawn(run(state.clone(), job, tx));
     let mut response = stream_response(&state, rx);
-    // Not in the spec: lets a client read getGeneration while the page still streams.
+    // The spec's optional X-Generation-Id: a client reads getGeneration while the page streams.
     if let Some(id) = id_header {
         response.headers_mut().insert(GENERATION_ID, id);
     }
