@@ -41,15 +41,14 @@ pub async fn embedded(
 }
 
 /// The JWT claim that carries the tenant in the Site Builder specs (`x-tenant.claim`; the
-/// three specs agree, `lint` checks each).
+/// three specs agree, `lint` checks each). Read from the spec parsed once per process.
 pub fn tenant_claim() -> Result<Option<String>, String> {
-    let spec = sitebuilder_contract::specs::GENERATION;
-    Ok(
-        sb_spec::Spec::from_str(std::path::Path::new(spec.file), spec.text)
-            .and_then(|s| s.tenancy())
-            .map_err(|e| e.to_string())?
-            .and_then(|t| t.claim),
-    )
+    let spec =
+        crate::contract::spec(sitebuilder_contract::specs::GENERATION).map_err(|f| f.reason)?;
+    Ok(spec
+        .tenancy()
+        .map_err(|e| e.to_string())?
+        .and_then(|t| t.claim))
 }
 
 /// The main tenant's valid token for the Site Builder specs on `target`.
@@ -67,9 +66,9 @@ pub fn specs() -> Result<std::collections::BTreeMap<String, sb_spec::Spec>, Stri
     sitebuilder_contract::specs::ALL
         .iter()
         .map(|s| {
-            sb_spec::Spec::from_str(std::path::Path::new(s.file), s.text)
-                .map(|spec| (spec.name.clone(), spec))
-                .map_err(|e| e.to_string())
+            crate::contract::spec(*s)
+                .map(|spec| (spec.name.clone(), (*spec).clone()))
+                .map_err(|f| f.reason)
         })
         .collect()
 }
