@@ -135,6 +135,14 @@ red! {
     sse_no_error_event_bad_input: SseNoErrorEvent breaks GENERATION "generatePage" ErrorOutOfRange;
     // Family 7: performance budgets.
     slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
+    // Family 8: relations the specs declare (links, x-expect, x-poll, x-invariants).
+    generation_not_found: GenerationNotFound breaks GENERATION "generatePage" RelationLinks;
+    stored_html_differs: StoredHtmlDiffers breaks GENERATION "generatePage" RelationLinks;
+    generation_not_saved_link: GenerationNotSaved breaks GENERATION "generatePage" RelationLinks;
+    brand_score_disagrees: BrandScoreDisagrees breaks VALIDATION "validateSite" RelationLinks;
+    deployment_stuck_poll: DeploymentStuck breaks VALIDATION "createDeployment" RelationPoll;
+    logo_count_ignored_invariant: LogoCountIgnored breaks AGENTS "generateLogo" RelationInvariants;
+    logo_default_not_applied: LogoDefaultNotApplied breaks AGENTS "generateLogo" RelationDefaultApplied;
 }
 
 /// The typed half of conformance: a body of the wrong shape does not decode into the

@@ -10,6 +10,7 @@ pub mod options;
 pub mod outcome;
 pub mod plan;
 pub mod record;
+pub mod relations;
 pub mod report;
 
 pub use options::TargetOptions;

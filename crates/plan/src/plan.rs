@@ -12,18 +12,20 @@ pub enum Family {
     Cors,
     Errors,
     Sse,
+    Relations,
     Performance,
 }
 
 impl Family {
     /// Every family, in table order.
-    pub const ALL: [Family; 7] = [
+    pub const ALL: [Family; 8] = [
         Family::Conformance,
         Family::Auth,
         Family::Tenancy,
         Family::Cors,
         Family::Errors,
         Family::Sse,
+        Family::Relations,
         Family::Performance,
     ];
 
@@ -36,6 +38,7 @@ impl Family {
             Family::Cors => "cors",
             Family::Errors => "errors",
             Family::Sse => "sse",
+            Family::Relations => "relations",
             Family::Performance => "perf",
         }
     }
@@ -142,6 +145,18 @@ check_table! {
     SseTerminal = "sse_terminal", Sse, rules::stream_terminal;
     SseErrorEvent = "sse_error_event", Sse, rules::stream_error_event;
     SseBudget = "sse_budget", Sse, rules::stream_budget;
+    /// Each link of the success response (OpenAPI `links`) is followed: the linked
+    /// operation answers its documented success, and every `x-expect` equality holds.
+    RelationLinks = "relation_links", Relations, crate::relations::links;
+    /// Each link with `x-poll` is read until its field reaches a terminal value, within the
+    /// spec's interval and timeout, and ends in a success value with its `x-expect` met.
+    RelationPoll = "relation_poll", Relations, crate::relations::poll;
+    /// The success response's `x-invariants` hold for the example request and for each
+    /// compared integer request field at its documented minimum and maximum.
+    RelationInvariants = "relation_invariants", Relations, crate::relations::invariants;
+    /// A request leaving out an optional field with a documented `default` is answered as
+    /// if it had sent the default (the `x-invariants` comparing that field hold with it).
+    RelationDefaultApplied = "relation_default_applied", Relations, crate::relations::default_applied;
     /// The `x-slo` average/p95/max latency budget of a plain operation.
     PerfBudget = "perf_budget", Performance, rules::latency_budget;
 }

@@ -116,6 +116,11 @@ faults! {
     DeploymentSkipsInProgress => "deployment-skips-in-progress", "deployments go from PENDING straight to SUCCEEDED, never IN_PROGRESS";
     BrandScoreGateRounded => "brand-score-gate-rounded", "the deploy gate compares the brand score rounded to a whole number, so 7.5 to 7.9 deploy";
     GenerationStateInvalidMidStream => "generation-state-invalid-mid-stream", "while a generation streams, getGeneration answers status `RUNNING`, which the enum lacks";
+    // Relations the specs declare (links, x-expect, x-poll, x-invariants).
+    GenerationNotFound => "generation-not-found", "getGeneration answers 404 for generations made since the provider started (the demo ones are found)";
+    StoredHtmlDiffers => "stored-html-differs", "the stored html of a generation differs from the streamed chunks (a comment appended)";
+    LogoDefaultNotApplied => "logo-default-not-applied", "generateLogo without `count` returns 1 option, not the documented default 4";
+    BrandScoreDisagrees => "brand-score-disagrees", "getBrandScore answers a brandScore 0.5 away from validateSite's for the same site";
 }
 
 impl fmt::Display for Fault {

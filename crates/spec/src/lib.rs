@@ -7,6 +7,7 @@ mod error;
 mod lint;
 mod load;
 mod model;
+pub mod relations;
 pub mod resolve;
 mod schema;
 pub mod stream;
@@ -21,6 +22,7 @@ pub use model::{
     BodyEncoding, Header, Location, METHODS, MediaType, Operation, Parameter, Rejected,
     RequestBody, Response, SLO_KEYS, Slo, media_essence,
 };
+pub use relations::{Expectation, Expr, Link, Poll, Relations};
 pub use resolve::Node;
 pub use schema::{DRAFT, Violation};
 pub use stream::{EventField, EventStream, ProgressField, StreamEvent, StreamSemantics};

@@ -140,6 +140,7 @@ pub fn lint_str(file: &Path, text: &str) -> Vec<Problem> {
     lint.templates(&spec);
     if !dangling {
         lint.examples(&spec);
+        lint.relations(&spec);
     }
     if lint.problems.is_empty()
         && let Err(e) = spec.operations()
@@ -180,6 +181,28 @@ impl Lint<'_> {
             fix: fix.into(),
             scope: self.scope,
         });
+    }
+
+    /// `links`, `x-expect`, `x-poll` and `x-invariants` (`crate::relations`): malformed
+    /// entries, links to an operation the spec lacks or a parameter it does not take.
+    fn relations(&mut self, spec: &Spec) {
+        let Ok((_, rejected)) = spec.operations_lenient() else {
+            return;
+        };
+        for rejected in rejected {
+            if let SpecError::Invalid {
+                pointer, message, ..
+            } = rejected.error
+                && ["/links", "/x-invariants", "/x-expect", "/x-poll"]
+                    .iter()
+                    .any(|k| pointer.contains(k))
+            {
+                self.push_op(&pointer, message, "fix the relation");
+            }
+        }
+        for (pointer, message, fix) in spec.relation_problems() {
+            self.push(&pointer, message, fix);
+        }
     }
 
     /// `openapi` must be 3.0.x; returns false (stop checking) otherwise.

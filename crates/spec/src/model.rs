@@ -59,6 +59,8 @@ pub struct Operation {
     pub tenancy: Option<Tenancy>,
     /// The spec's `x-cors`, when it declares the origins it serves.
     pub cors: Option<crate::Cors>,
+    /// The success response's `links` (with `x-expect`, `x-poll`) and `x-invariants`.
+    pub relations: crate::Relations,
 }
 
 /// An operation the model cannot read, and why (from [`Spec::operations_lenient`]).
@@ -303,10 +305,7 @@ impl Operation {
     /// 2xx response, its first 3xx (a redirect: the tests do not follow redirects), else its
     /// `default` response (OpenAPI: the response of every status not listed).
     pub fn success(&self) -> Option<&Response> {
-        let first = |class: char| self.responses.iter().find(|r| r.status.starts_with(class));
-        first('2')
-            .or_else(|| first('3'))
-            .or_else(|| self.responses.iter().find(|r| r.status == "default"))
+        success_of(&self.responses)
     }
 
     /// True when the success response streams `text/event-stream`.
@@ -404,6 +403,14 @@ impl Response {
             .iter()
             .find(|h| h.name.eq_ignore_ascii_case(name))
     }
+}
+
+/// The success response among `responses` (see [`Operation::success`]).
+fn success_of(responses: &[Response]) -> Option<&Response> {
+    let first = |class: char| responses.iter().find(|r| r.status.starts_with(class));
+    first('2')
+        .or_else(|| first('3'))
+        .or_else(|| responses.iter().find(|r| r.status == "default"))
 }
 
 /// The media type without parameters, lowercase: "text/event-stream; x=y" -> "text/event-stream".
@@ -551,6 +558,7 @@ impl Spec {
         )?;
         let slo = self.slo(operation.get("x-slo"), &format!("{pointer}/x-slo"))?;
         let stream = self.success_stream(&responses)?;
+        let relations = self.success_relations(&responses)?;
         Ok(Operation {
             id,
             method: method.to_string(),
@@ -568,7 +576,19 @@ impl Spec {
             stream,
             tenancy: None,
             cors: None,
+            relations,
         })
+    }
+
+    /// The relations declared on the success response ([`Operation::success`]).
+    fn success_relations(&self, responses: &[Response]) -> Result<crate::Relations, SpecError> {
+        let Some(success) = success_of(responses) else {
+            return Ok(crate::Relations::default());
+        };
+        match self.doc.pointer(&success.pointer) {
+            Some(raw) => self.relations(raw, &success.pointer),
+            None => Ok(crate::Relations::default()),
+        }
     }
 
     /// The event stream of the first 2xx response, if it is `text/event-stream`.

@@ -31,6 +31,8 @@ pub async fn generate_logo(
     let colors: Vec<String> = request.colors.iter().map(|c| c.to_string()).collect();
     let count = if state.fault(Fault::LogoCountIgnored) {
         4
+    } else if state.fault(Fault::LogoDefaultNotApplied) && value.get("count").is_none() {
+        1
     } else {
         u32::try_from(request.count.get()).unwrap_or(4)
     };

@@ -374,12 +374,17 @@ async fn stream(state: &Shared, job: &Job, s: &mut Sender) -> Result<(), Stop> {
     ))
     .await?;
     let analysis = analyse(&html, &job.brand);
+    let stored_html = if state.fault(Fault::StoredHtmlDiffers) {
+        format!("{html}\n<!-- stored -->")
+    } else {
+        html.clone()
+    };
     let completion = Completion {
         generation_id: &job.generation_id,
         tenant: &job.tenant,
         site_id: &job.site_id,
         new_site: job.new_site,
-        html: &html,
+        html: &stored_html,
         brand_score: analysis.brand_score,
         brand: &job.brand,
         completed_at: Utc::now(),
@@ -445,6 +450,8 @@ pub async fn get_generation(
     let row = state
         .store
         .generation(&generation_id, visible_to(&state, &caller))?
+        // The fault hides every generation but the demo ones (`gen-...`).
+        .filter(|_| !state.fault(Fault::GenerationNotFound) || generation_id.starts_with("gen-"))
         .ok_or_else(|| {
             ApiError::not_found(format!("no generation `{generation_id}` for this tenant"))
         })?;

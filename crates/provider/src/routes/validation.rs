@@ -109,5 +109,13 @@ pub async fn get_brand_score(
     if state.fault(Fault::OutOfRangeValue) {
         body["brandScore"] = json!(11);
     }
+    if state.fault(Fault::BrandScoreDisagrees) {
+        let score = analysis.brand_score;
+        body["brandScore"] = json!(if score >= 0.5 {
+            score - 0.5
+        } else {
+            score + 0.5
+        });
+    }
     Ok(json_response(StatusCode::OK, &body))
 }

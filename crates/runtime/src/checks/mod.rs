@@ -8,6 +8,7 @@ pub mod conformance;
 pub mod cors;
 pub mod errors;
 pub mod perf;
+pub mod relations;
 pub mod sse;
 pub mod tenancy;
 
@@ -56,6 +57,10 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         SseTerminal => sse::terminal(ctx).await.into(),
         SseErrorEvent => sse::error_event(ctx).await.into(),
         SseBudget => sse::budget(ctx).await,
+        RelationLinks => relations::links(ctx).await,
+        RelationPoll => relations::poll(ctx).await,
+        RelationInvariants => relations::invariants(ctx).await.into(),
+        RelationDefaultApplied => relations::default_applied(ctx).await.into(),
         PerfBudget => perf::budget(ctx, perf::samples_from_env()).await,
     }
 }
