@@ -546,3 +546,60 @@ paths: {}
         "inline.yaml at /x-cors/allowedOrigins/0: \"https://*.example.com\" is not an origin; write scheme://host[:port] with no path or wildcard"
     );
 }
+
+#[test]
+fn the_real_specs_declare_their_relations() {
+    use sb_spec::Expr;
+    let generation = real_spec("generation");
+    let page = generation.operation("generatePage").expect("generatePage");
+    let link = &page.relations.links[0];
+    assert_eq!(link.operation_id, "getGeneration");
+    assert_eq!(
+        link.parameters,
+        [(
+            "generationId".to_string(),
+            Expr::ResponseHeader("X-Generation-Id".into())
+        )]
+    );
+    assert!(
+        link.expect
+            .iter()
+            .any(|e| e.pointer == "/html" && e.equals == Expr::StreamContent)
+    );
+    let validation = real_spec("validation");
+    let deploy = validation
+        .operation("createDeployment")
+        .expect("createDeployment");
+    let poll = deploy.relations.links[0].poll.as_ref().expect("x-poll");
+    assert_eq!((poll.interval_ms, poll.timeout_ms), (250, 20_000));
+    assert_eq!(poll.success, [json!("SUCCEEDED")]);
+    let agents = real_spec("agents");
+    let logo = agents.operation("generateLogo").expect("generateLogo");
+    assert!(logo.relations.links.is_empty());
+    assert_eq!(
+        logo.relations.invariants[0].equals,
+        Expr::RequestBody("/count".into())
+    );
+    assert!(logo.relations.invariants[0].count);
+}
+
+#[test]
+fn relation_expressions_parse_or_say_what_they_accept() {
+    use sb_spec::Expr;
+    assert_eq!(
+        Expr::parse(&json!("$stream.complete#/generationId")),
+        Ok(Expr::StreamEvent {
+            event: "complete".into(),
+            pointer: "/generationId".into()
+        })
+    );
+    assert_eq!(
+        Expr::parse(&json!("COMPLETE")),
+        Ok(Expr::Constant(json!("COMPLETE")))
+    );
+    assert_eq!(Expr::parse(&json!(4)), Ok(Expr::Constant(json!(4))));
+    let err = Expr::parse(&json!("$url")).expect_err("not an expression");
+    assert!(err.contains("$response.header.NAME"), "{err}");
+    let err = Expr::parse(&json!("$response.body/x")).expect_err("no #");
+    assert!(err.contains("#/json/pointer"), "{err}");
+}
