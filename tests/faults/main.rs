@@ -143,6 +143,7 @@ red! {
     deployment_stuck_poll: DeploymentStuck breaks VALIDATION "createDeployment" RelationPoll;
     logo_count_ignored_invariant: LogoCountIgnored breaks AGENTS "generateLogo" RelationInvariants;
     logo_default_not_applied: LogoDefaultNotApplied breaks AGENTS "generateLogo" RelationDefaultApplied;
+    restore_noop_invariant: RestoreNoop breaks GENERATION "restoreVersion" RelationInvariants;
 }
 
 /// The typed half of conformance: a body of the wrong shape does not decode into the

@@ -198,7 +198,7 @@ export function restoreVersion() {
     // Any other status, documented or not, counts as failed in http_req_failed.
     responseCallback: http.expectedStatuses(200),
   };
-  const r = http.request("POST", `${BASE_URL}/sites/${encodeURIComponent("test-site-id")}/versions/${encodeURIComponent("v1")}/restore`, null, params);
+  const r = http.request("POST", `${BASE_URL}/sites/${encodeURIComponent("restore-demo-site")}/versions/${encodeURIComponent("v1")}/restore`, null, params);
   check(r, {
     "status is 200": (r) => r.status === 200,
     "content type is application/json": (r) => ["application/json"].includes(essence(r)),

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::analysis::analyse;
 use crate::logo::{self, DEMO_LOGO_ID};
 use crate::page;
-use crate::store::{Brand, DeploymentRow, GenerationRow, Store};
+use crate::store::{Brand, Completion, DeploymentRow, GenerationRow, Store};
 
 /// The demo tenant of the examples.
 pub const DEMO_TENANT: &str = "test-tenant";
@@ -36,6 +36,46 @@ const THRESHOLD_HTML: &str = "<!DOCTYPE html><html lang=\"en\"><head><title>Spri
 <style>:root{--brand-primary:#0066CC;--brand-secondary:#FF6600}</style></head><body>\
 <header><span class=\"logo\">Acme</span></header><h1>Spring offer</h1>\
 <p>Fresh flowers delivered to your door this week.</p></body></html>";
+
+/// The demo site with two versions, the newer (v2) current: the restoreVersion example
+/// restores v1, so a restore that changes nothing shows.
+pub const RESTORE_SITE: &str = "restore-demo-site";
+
+/// Gives [`RESTORE_SITE`] its second version (once: a reused database keeps its history).
+fn seed_second_version(store: &Store) -> rusqlite::Result<()> {
+    if store.versions(RESTORE_SITE)?.len() != 1 {
+        return Ok(());
+    }
+    let (id, prompt) = ("gen-demo-0006", "Create an autumn sale page for our bookshop");
+    let brand = Brand::default();
+    let template = page::template(page::DEFAULT_TEMPLATE).unwrap_or(&page::TEMPLATES[0]);
+    let html = page::render(prompt, template, &brand, true).concat();
+    let brand_score = analyse(&html, &brand).brand_score;
+    store.insert_generation(&GenerationRow {
+        id: id.to_owned(),
+        tenant: DEMO_TENANT.to_owned(),
+        site_id: RESTORE_SITE.to_owned(),
+        status: "IN_PROGRESS".to_owned(),
+        prompt: prompt.to_owned(),
+        template_id: Some(page::DEFAULT_TEMPLATE.to_owned()),
+        brand_score: None,
+        html: None,
+        created_at: at(1, 0),
+        completed_at: None,
+    })?;
+    store.complete_generation(&Completion {
+        generation_id: id,
+        tenant: DEMO_TENANT,
+        site_id: RESTORE_SITE,
+        new_site: false,
+        html: &html,
+        brand_score,
+        brand: &brand,
+        completed_at: at(1, 3),
+        mark_complete: true,
+    })?;
+    Ok(())
+}
 
 fn threshold_brand() -> Brand {
     Brand {
@@ -153,6 +193,17 @@ pub fn seed(store: &Store, public_base_url: &str) -> rusqlite::Result<()> {
         },
         None,
     )?;
+    seed_generated(
+        store,
+        DEMO_TENANT,
+        RESTORE_SITE,
+        "gen-demo-0005",
+        "Create a landing page for our bookshop",
+        page::DEFAULT_TEMPLATE,
+        &Brand::default(),
+        None,
+    )?;
+    seed_second_version(store)?;
     for (id, tenant, site) in [
         ("dep-demo-0001", DEMO_TENANT, "test-site-id"),
         ("dep-other-0001", OTHER_TENANT, "other-site"),
