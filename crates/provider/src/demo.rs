@@ -46,7 +46,10 @@ fn seed_second_version(store: &Store) -> rusqlite::Result<()> {
     if store.versions(RESTORE_SITE)?.len() != 1 {
         return Ok(());
     }
-    let (id, prompt) = ("gen-demo-0006", "Create an autumn sale page for our bookshop");
+    let (id, prompt) = (
+        "gen-demo-0006",
+        "Create an autumn sale page for our bookshop",
+    );
     let brand = Brand::default();
     let template = page::template(page::DEFAULT_TEMPLATE).unwrap_or(&page::TEMPLATES[0]);
     let html = page::render(prompt, template, &brand, true).concat();
