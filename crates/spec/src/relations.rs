@@ -479,23 +479,52 @@ impl Spec {
                         ));
                     }
                 }
-                let streams = op.is_sse();
-                for e in link
-                    .expect
+            }
+            let link_values = op.relations.links.iter().flat_map(|l| {
+                l.parameters
                     .iter()
-                    .filter(|e| e.equals.needs_stream() && !streams)
-                {
-                    problems.push((
-                        e.at.clone(),
-                        format!(
-                            "`{}` needs a stream, but {} does not stream events",
-                            e.equals, op.id
-                        ),
-                        "compare with $response or $request values",
-                    ));
+                    .map(move |(name, expr)| {
+                        (
+                            format!("{}/parameters/{}", l.pointer, escape_pointer(name)),
+                            expr,
+                        )
+                    })
+                    .chain(l.expect.iter().map(|e| (e.at.clone(), &e.equals)))
+            });
+            let invariants = op
+                .relations
+                .invariants
+                .iter()
+                .map(|e| (e.at.clone(), &e.equals));
+            for (at, expr) in link_values.chain(invariants) {
+                if let Some(message) = origin_problem(op, expr) {
+                    problems.push((at, message, "name a value the operation's exchange has"));
                 }
             }
         }
         problems
+    }
+}
+
+/// Why `expr` names nothing in an exchange of `op`, if it does not.
+fn origin_problem(op: &crate::Operation, expr: &Expr) -> Option<String> {
+    use crate::Location;
+    let param = |location: Location, name: &str| {
+        op.parameter(location, name)
+            .is_none()
+            .then(|| format!("`{expr}`: {} takes no {location} parameter `{name}`", op.id))
+    };
+    match expr {
+        Expr::StreamContent | Expr::StreamEvent { .. } if !op.is_sse() => Some(format!(
+            "`{expr}` needs a stream, but {} does not stream events",
+            op.id
+        )),
+        Expr::RequestPath(name) => param(Location::Path, name),
+        Expr::RequestQuery(name) => param(Location::Query, name),
+        Expr::RequestHeader(name) => param(Location::Header, name),
+        Expr::RequestBody(_) if op.request_body.is_none() => {
+            Some(format!("`{expr}`: {} takes no request body", op.id))
+        }
+        _ => None,
     }
 }

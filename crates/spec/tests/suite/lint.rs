@@ -430,7 +430,8 @@ fn broken_relations() {
             "fixtures/bad-relations.yaml: /paths/~1deployments~1{deploymentId}~1logs/get/responses/200/links/deployment/x-poll/intervalMs: x-poll intervalMs must be milliseconds from 10 to 60000; give `{pointer: /status, until: [DONE, FAILED], success: [DONE], intervalMs: 500, timeoutMs: 30000}` (openapi/EXTENSIONS.md); fix the relation",
             "fixtures/bad-relations.yaml: /paths/~1deployments/post/responses/202/links/status/operationId: link `status` names operation `getDeploymnet`, which the spec does not have (known: createDeployment, getDeployment, getLogs); name an operationId and parameters the spec has",
             "fixtures/bad-relations.yaml: /paths/~1deployments/post/responses/202/links/again/parameters/deployment: link `again` sets parameter `deployment`, which getDeployment does not take (it takes: deploymentId); name an operationId and parameters the spec has",
-            "fixtures/bad-relations.yaml: /paths/~1deployments/post/responses/202/links/again/x-expect/0: `$stream.content` needs a stream, but createDeployment does not stream events; compare with $response or $request values",
+            "fixtures/bad-relations.yaml: /paths/~1deployments/post/responses/202/links/again/x-expect/0: `$stream.content` needs a stream, but createDeployment does not stream events; name a value the operation's exchange has",
+            "fixtures/bad-relations.yaml: /paths/~1deployments/post/responses/202/links/again/x-expect/1: `$request.path.deploymentId`: createDeployment takes no path parameter `deploymentId`; name a value the operation's exchange has",
         ]
     );
 }
