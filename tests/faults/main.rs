@@ -23,7 +23,7 @@ const VALIDATION: SpecSource = source(specs::VALIDATION);
 /// A provider with only `fault` switched on, paced fast except where the fault is about
 /// timing, and a target whose stall detection is short so a stalled stream fails quickly.
 async fn broken(fault: Fault) -> Target {
-    let pacing = if fault == Fault::SseSlowFirstChunk {
+    let pacing = if matches!(fault, Fault::SseSlowFirstChunk | Fault::SerialisedGenerations) {
         Pacing::default()
     } else {
         Pacing::instant()
@@ -135,6 +135,7 @@ red! {
     sse_no_error_event_bad_input: SseNoErrorEvent breaks GENERATION "generatePage" ErrorOutOfRange;
     // Family 7: performance budgets.
     slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
+    serialised_generations: SerialisedGenerations breaks GENERATION "generatePage" ConcurrentBudget;
 }
 
 /// The typed half of conformance: a body of the wrong shape does not decode into the

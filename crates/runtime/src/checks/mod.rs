@@ -4,6 +4,7 @@
 //! [`crate::evaluate`].
 
 pub mod auth;
+pub mod concurrency;
 pub mod conformance;
 pub mod cors;
 pub mod errors;
@@ -57,5 +58,6 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         SseErrorEvent => sse::error_event(ctx).await.into(),
         SseBudget => sse::budget(ctx).await,
         PerfBudget => perf::budget(ctx, perf::samples_from_env()).await,
+        ConcurrentBudget => concurrency::budget(ctx).await,
     }
 }
