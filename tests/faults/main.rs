@@ -9,6 +9,8 @@ use sb_provider::{Config, Fault, Pacing};
 use sb_runtime::{Check, Op, SpecSource, Target, TargetOptions, Typed, Verdict};
 use sitebuilder_contract::specs;
 
+mod quirks;
+
 const fn source(spec: specs::Spec) -> SpecSource {
     SpecSource {
         file: spec.file,
