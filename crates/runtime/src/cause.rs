@@ -6,6 +6,8 @@ use std::error::Error as StdError;
 use std::io;
 use std::time::Duration;
 
+use sb_stream::body::BodyLimitError;
+
 /// Which part of an exchange failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -74,6 +76,16 @@ impl Cause {
     /// Names the cause of `error` (an exchange that failed in `phase` under the time limit
     /// `limit`) from its whole source chain.
     pub fn of(error: &(dyn StdError + 'static), phase: Phase, limit: Duration) -> Cause {
+        // A typed client's bounded body (sb_stream::body) stopped the read: its own words.
+        if let Some(limit) = sb_stream::body::limit_error(error) {
+            return match *limit {
+                BodyLimitError::Oversize { max_bytes } => Cause::Oversize { limit: max_bytes },
+                BodyLimitError::Timeout { secs, received } => Cause::BodyTimeout {
+                    secs,
+                    received: Some(received),
+                },
+            };
+        }
         let innermost = innermost(error);
         let mut is_connect = false;
         let mut is_timeout = false;

@@ -380,6 +380,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn typed_clients_default_to_the_same_cap() {
+        // Outside a typed check's limits, a bounded client caps bodies at its own default:
+        // the documented `--max-body-bytes` default.
+        assert_eq!(MAX_BODY_BYTES, sb_stream::body::DEFAULT_MAX_BODY_BYTES);
+    }
+
+    #[test]
     fn encodes_reserved_characters() {
         assert_eq!(encode_segment("a b/c"), "a%20b%2Fc");
         assert_eq!(encode_segment("logo-3f9a"), "logo-3f9a");

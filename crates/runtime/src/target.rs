@@ -113,10 +113,17 @@ pub struct Target {
 struct Down {
     since: chrono::DateTime<chrono::Utc>,
     cause: String,
+    /// When it was last probed (the breaker re-probes at most every [`REPROBE_EVERY`]).
+    probed: Instant,
 }
 
 /// How long the breaker's re-probe waits for a TCP connection.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How often an open breaker lets one check re-probe the target: a deployment that comes
+/// back (a restart, a redeploy) is used again within this long, while the checks in between
+/// fail at once.
+pub const REPROBE_EVERY: Duration = Duration::from_secs(3);
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -235,6 +242,16 @@ impl Target {
         self.options.max_body_bytes
     }
 
+    /// The limits of one whole exchange's body, for a progenitor client with
+    /// [`crate::bounded_hooks!`]: `--max-body-bytes`, and `--timeout-secs` from the send to
+    /// the last byte. Run the calls inside [`crate::body::with_limits`] with them.
+    pub fn body_limits(&self) -> sb_stream::body::BodyLimits {
+        sb_stream::body::BodyLimits {
+            max_bytes: self.max_body(),
+            total: Some(self.timeout()),
+        }
+    }
+
     /// `Some(message)` once the circuit breaker is open: the target stopped answering
     /// mid-run, and every further check fails at once with this message.
     pub fn unreachable(&self) -> Option<String> {
@@ -250,6 +267,27 @@ impl Target {
             down.cause,
             self.base_url
         ))
+    }
+
+    /// [`Target::unreachable`] for a check about to start: while the breaker is open, at
+    /// most once every [`REPROBE_EVERY`] one caller re-probes the target (a TCP connection
+    /// within 2 s) and closes the breaker when it answers; every other caller gets the
+    /// breaker's message at once.
+    pub async fn still_unreachable(&self) -> Option<String> {
+        let due = {
+            let mut down = self.down.lock().unwrap_or_else(|p| p.into_inner());
+            let down = down.as_mut()?;
+            let due = down.probed.elapsed() >= REPROBE_EVERY;
+            if due {
+                down.probed = Instant::now();
+            }
+            due
+        };
+        if due && probe(&self.base_url).await.is_ok() {
+            *self.down.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            return None;
+        }
+        self.unreachable()
     }
 
     /// Reports a failed exchange. A connect-level failure gets one quick re-probe (a TCP
@@ -269,6 +307,7 @@ impl Target {
         down.get_or_insert_with(|| Down {
             since: chrono::Utc::now(),
             cause: cause.to_string(),
+            probed: Instant::now(),
         });
         cause
     }

@@ -4,7 +4,7 @@
 
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use progenitor_client::{ByteStream, Error as ClientError, ResponseValue};
@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::cause::{Cause, Phase};
 use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, ensure, fail};
+use sb_stream::body::BodyLimits;
 use sb_stream::{Judged, SseReader};
 
 /// The context handed to a generated typed check.
@@ -203,6 +204,23 @@ impl Typed {
             ensure(size <= max, || Cause::Oversize { limit: max }.to_string())?;
         }
         ensure(size > 0, || "the typed client read an empty body".into())
+    }
+}
+
+/// The limits of every body a typed check reads (`sb_stream::body`, which the typed
+/// clients' hooks go through): `--max-body-bytes` and `--timeout-secs` for the whole
+/// exchange of a JSON (or other non-stream) operation. A stream keeps its own cap, and its
+/// deadline is a backstop behind the stream reader's more precise one (the budget from the
+/// first byte, after at most `--timeout-secs` for the headers).
+pub(crate) fn body_limits(ctx: &Ctx<'_>) -> BodyLimits {
+    if ctx.op.is_sse() {
+        let stream = crate::checks::sse::limits(ctx);
+        BodyLimits {
+            max_bytes: stream.max_bytes,
+            total: Some(stream.total + ctx.target.timeout() + Duration::from_secs(1)),
+        }
+    } else {
+        ctx.target.body_limits()
     }
 }
 

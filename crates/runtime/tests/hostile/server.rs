@@ -47,12 +47,21 @@ pub enum Misbehaviour {
 pub struct Hostile {
     pub addr: SocketAddr,
     stop: Arc<Notify>,
+    accepting: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Hostile {
     /// The base URL to point the target at.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// Stops listening and returns once the port refuses connections.
+    pub async fn stop(mut self) {
+        self.stop.notify_one();
+        if let Some(accepting) = self.accepting.take() {
+            let _ = accepting.await;
+        }
     }
 }
 
@@ -65,11 +74,16 @@ impl Drop for Hostile {
 /// Starts a server misbehaving as `how`; with `probe_ok`, the readiness probe gets a proper
 /// answer. Bound before returning, so it is ready when this returns.
 pub async fn start(how: Misbehaviour, probe_ok: bool) -> Hostile {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    start_at("127.0.0.1:0".parse().expect("an address"), how, probe_ok).await
+}
+
+/// [`start`] on a given address (a server that comes back on the port it had).
+pub async fn start_at(addr: SocketAddr, how: Misbehaviour, probe_ok: bool) -> Hostile {
+    let listener = TcpListener::bind(addr).await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
-    tokio::spawn(async move {
+    let accepting = tokio::spawn(async move {
         loop {
             let (stream, _) = tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -86,7 +100,11 @@ pub async fn start(how: Misbehaviour, probe_ok: bool) -> Hostile {
             }
         }
     });
-    Hostile { addr, stop }
+    Hostile {
+        addr,
+        stop,
+        accepting: Some(accepting),
+    }
 }
 
 /// Reads one request (head and Content-Length body); returns its path.
@@ -215,8 +233,10 @@ async fn misbehave(
                 .await?;
         }
         Reset => {
-            // SO_LINGER 0: closing sends RST instead of FIN.
+            // SO_LINGER 0: closing sends RST instead of FIN. No shutdown first: that would
+            // send a FIN (a clean close) before the reset.
             stream.set_zero_linger()?;
+            return Ok(());
         }
         ManyHeaders => {
             let mut head = String::from("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n");
