@@ -58,10 +58,15 @@ pub enum Cause {
 }
 
 impl Cause {
-    /// Whether the target could not be reached at all (no TCP connection): the one kind of
-    /// failure that trips the target's circuit breaker.
+    /// Whether the target could not be reached at all (no TCP connection).
     pub fn is_connect(&self) -> bool {
         matches!(self, Cause::Refused(_) | Cause::Connect(_))
+    }
+
+    /// Whether the target may be gone: no connection, or no response head in time. These
+    /// are the failures the target's circuit breaker probes after ([`crate::Target::failed`]).
+    pub fn may_be_down(&self) -> bool {
+        self.is_connect() || matches!(self, Cause::HeadersTimeout { .. })
     }
 
     /// A timeout of the whole exchange, in the phase it happened.

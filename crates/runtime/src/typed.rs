@@ -20,13 +20,14 @@ use sb_stream::{Judged, SseReader};
 /// The context handed to a generated typed check.
 pub struct Typed {
     ctx: Ctx<'static>,
-    /// A connect-level failure the typed client met, handed back to
-    /// [`crate::evaluate_typed`] for the target's circuit breaker (the judging methods are
-    /// synchronous; the breaker's re-probe is not).
+    /// A failure that may mean the target is gone (no connection, no response head), handed
+    /// back to [`crate::evaluate_typed`] for the target's circuit breaker (the judging
+    /// methods are synchronous; the breaker's probe is not).
     connect_failure: ConnectFailure,
 }
 
-/// Where a typed check leaves a connect-level failure for the circuit breaker.
+/// Where a typed check leaves a failure that may mean the target is gone, for the circuit
+/// breaker.
 pub(crate) type ConnectFailure = Arc<Mutex<Option<Cause>>>;
 
 impl Typed {
@@ -232,7 +233,7 @@ impl Typed {
         let limit = self.ctx.target.timeout();
         let exchange = |e: &reqwest::Error, phase: Phase| {
             let cause = Cause::of(e, phase, limit);
-            if cause.is_connect() {
+            if cause.may_be_down() {
                 *self
                     .connect_failure
                     .lock()

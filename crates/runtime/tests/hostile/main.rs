@@ -374,6 +374,58 @@ async fn target_dies_after_the_readiness_probe() {
     );
 }
 
+/// The target freezes after the readiness probe (it accepts connections, answers nothing):
+/// the first check times out waiting for the head, the breaker's probe gets no answer
+/// either and opens, and every further check fails at once.
+#[tokio::test]
+async fn target_freezes_after_the_readiness_probe() {
+    if !slow() {
+        return;
+    }
+    let target = target(FreezeAfterProbe).await;
+    let started = Instant::now();
+    let first = sb_runtime::evaluate(target, GET_ITEM, Check::Conformance).await;
+    // The check's timeout, then the probe's 2 s.
+    expect_red(
+        "FreezeAfterProbe first",
+        first,
+        started,
+        TIMEOUT + Duration::from_secs(2),
+        &["timed out after 2 s waiting for the response headers"],
+    );
+    let rest = Instant::now();
+    for (op, check) in [
+        (GET_ITEM, Check::AuthMissingToken),
+        (STREAM_ITEM, Check::SseTerminal),
+    ] {
+        match sb_runtime::evaluate(target, op, check).await {
+            Verdict::Fail { reason } => assert!(
+                reason.starts_with("target unreachable since")
+                    && reason.contains("no longer answers requests"),
+                "{}: {reason}",
+                check.name()
+            ),
+            other => panic!("{}: {other:?}", check.name()),
+        }
+    }
+    let (typed, _) = typed_json(target).await;
+    assert!(
+        matches!(&typed, Verdict::Fail { reason } if reason.starts_with("target unreachable since")),
+        "typed: {typed:?}"
+    );
+    assert!(
+        rest.elapsed() < Duration::from_secs(1),
+        "the remaining checks took {:?}",
+        rest.elapsed()
+    );
+    eprintln!(
+        "FreezeAfterProbe: first red in {:.2} s, 3 more in {:.3} s: {}",
+        (rest - started).as_secs_f64(),
+        rest.elapsed().as_secs_f64(),
+        target.unreachable().unwrap_or_default()
+    );
+}
+
 /// The target goes away and comes back on the same port: while it is away the breaker fails
 /// checks at once, and within [`REPROBE_EVERY`] of its return a check re-probes it and runs.
 #[tokio::test]

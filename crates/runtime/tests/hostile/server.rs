@@ -41,6 +41,9 @@ pub enum Misbehaviour {
     SseTrickle,
     /// Answers the readiness probe, then stops listening (connections are refused).
     DieAfterProbe,
+    /// Answers the readiness probe, then accepts connections and answers nothing, the
+    /// probe's path included: a frozen process (SIGSTOP), whose kernel still accepts.
+    FreezeAfterProbe,
 }
 
 /// A running hostile server; stops when dropped.
@@ -84,6 +87,7 @@ pub async fn start_at(addr: SocketAddr, how: Misbehaviour, probe_ok: bool) -> Ho
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
     let accepting = tokio::spawn(async move {
+        let mut probe_ok = probe_ok;
         loop {
             let (stream, _) = tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -94,9 +98,17 @@ pub async fn start_at(addr: SocketAddr, how: Misbehaviour, probe_ok: bool) -> Ho
             };
             let (probed_tx, probed_rx) = tokio::sync::oneshot::channel();
             tokio::spawn(serve(stream, how, probe_ok, probed_tx));
-            if how == Misbehaviour::DieAfterProbe && probed_rx.await == Ok(true) {
-                // Dropping the listener: every later connection is refused.
-                return;
+            let once = matches!(
+                how,
+                Misbehaviour::DieAfterProbe | Misbehaviour::FreezeAfterProbe
+            );
+            if once && probe_ok && probed_rx.await == Ok(true) {
+                if how == Misbehaviour::DieAfterProbe {
+                    // Dropping the listener: every later connection is refused.
+                    return;
+                }
+                // From now on the probe's path hangs too.
+                probe_ok = false;
             }
         }
     });
@@ -203,7 +215,7 @@ async fn misbehave(
             stream.write_all(json_head(ITEM.len()).as_bytes()).await?;
             stream.write_all(ITEM.as_bytes()).await?;
         }
-        HangBeforeHeaders => hold(stream).await,
+        HangBeforeHeaders | FreezeAfterProbe => hold(stream).await,
         StallMidBody => {
             stream.write_all(json_head(100).as_bytes()).await?;
             stream.write_all(br#"{"id":"it"#).await?;
