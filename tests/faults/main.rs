@@ -269,3 +269,35 @@ async fn cors_without_an_allowed_origin_is_a_skip_with_its_reason() {
         other => panic!("expected a skip, got {other:?}"),
     }
 }
+
+/// The generated clients read bodies through their bounded hooks (`build.rs`): a body over
+/// `--max-body-bytes` is red on the typed check, as on the plain ones, where progenitor
+/// alone would read any size.
+#[tokio::test]
+async fn typed_client_body_over_the_cap() {
+    let options = TargetOptions {
+        max_body_bytes: 64,
+        ..TargetOptions::default()
+    };
+    let target: &'static Target = Box::leak(Box::new(
+        sb_suites::harness::embedded(Config::default(), options)
+            .await
+            .expect("a provider"),
+    ));
+    let op = Op {
+        spec: GENERATION,
+        id: "listTemplates",
+    };
+    let verdict = sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
+        let client =
+            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
+        let tenant_id = t.param("tenantId")?;
+        let x_tenant_id = t.param("X-Tenant-Id")?;
+        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
+    })
+    .await;
+    match verdict {
+        Verdict::Fail { reason } => assert!(reason.contains("exceeds the 64-byte cap"), "{reason}"),
+        other => panic!("expected a red, got {other:?}"),
+    }
+}
