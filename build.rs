@@ -4,12 +4,23 @@
 //! A spec that progenitor cannot handle fails the build with a message naming the file and
 //! the operationId: progenitor's own panics (for example two success body types in one
 //! operation) name neither, so on a panic each operation is regenerated alone to find it.
+//!
+//! Each client gets `sb_stream::bounded_hooks!`: progenitor reads a response body whole and
+//! unbounded, so its `exec` hook is overridden to bound the body in size and time.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle};
+
+/// Appended to each client: its exchanges read the body through `sb_stream::body`, bounded in
+/// size and time (the runtime's limits around each typed check, else 16 MiB) and never
+/// buffered, where progenitor's own `ResponseValue::from_response` reads any body whole.
+const BOUNDED_HOOKS: &str = "
+// Every exchange of this client reads its body bounded in size and time (`sb_stream::body`).
+::sb_stream::bounded_hooks!(Client);
+";
 
 /// The specs, `openapi/<module>-api.yaml`, sorted, each with the module its client goes in.
 fn specs() -> Vec<(String, String)> {
@@ -59,7 +70,7 @@ fn main() {
         match generate(Path::new(file)) {
             Ok(code) => {
                 let dest = out_dir.join(format!("{module}.rs"));
-                std::fs::write(&dest, code)
+                std::fs::write(&dest, code + BOUNDED_HOOKS)
                     .unwrap_or_else(|e| panic!("cannot write {}: {e}", dest.display()));
             }
             Err(message) => failures.push(message),

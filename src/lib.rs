@@ -39,3 +39,14 @@ pub mod agents {
 pub mod validation {
     include!(concat!(env!("OUT_DIR"), "/validation.rs"));
 }
+
+/// Every client reads its bodies bounded (`build.rs` appends `sb_stream::bounded_hooks!` to
+/// each): without that, only `&Client` implements `ClientHooks`, and this does not compile.
+const _: () = {
+    fn bounded<T: progenitor_client::ClientHooks>() {}
+    fn every_client() {
+        bounded::<generation::Client>();
+        bounded::<agents::Client>();
+        bounded::<validation::Client>();
+    }
+};

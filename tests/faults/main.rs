@@ -9,6 +9,8 @@ use sb_provider::{Config, Fault, Pacing};
 use sb_runtime::{Check, Op, SpecSource, Target, TargetOptions, Typed, Verdict};
 use sitebuilder_contract::specs;
 
+mod quirks;
+
 const fn source(spec: specs::Spec) -> SpecSource {
     SpecSource {
         file: spec.file,
@@ -23,7 +25,7 @@ const VALIDATION: SpecSource = source(specs::VALIDATION);
 /// A provider with only `fault` switched on, paced fast except where the fault is about
 /// timing, and a target whose stall detection is short so a stalled stream fails quickly.
 async fn broken(fault: Fault) -> Target {
-    let pacing = if fault == Fault::SseSlowFirstChunk {
+    let pacing = if matches!(fault, Fault::SseSlowFirstChunk | Fault::SerialisedGenerations) {
         Pacing::default()
     } else {
         Pacing::instant()
@@ -135,6 +137,7 @@ red! {
     sse_no_error_event_bad_input: SseNoErrorEvent breaks GENERATION "generatePage" ErrorOutOfRange;
     // Family 7: performance budgets.
     slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
+    serialised_generations: SerialisedGenerations breaks GENERATION "generatePage" ConcurrentBudget;
     // Family 8: relations the specs declare (links, x-expect, x-poll, x-invariants).
     generation_not_found: GenerationNotFound breaks GENERATION "generatePage" RelationLinks;
     stored_html_differs: StoredHtmlDiffers breaks GENERATION "generatePage" RelationLinks;
@@ -273,5 +276,37 @@ async fn cors_without_an_allowed_origin_is_a_skip_with_its_reason() {
     match sb_runtime::evaluate(&target, op, Check::CorsPreflightAllowed).await {
         Verdict::Skip { reason } => assert!(reason.contains("x-cors"), "{reason}"),
         other => panic!("expected a skip, got {other:?}"),
+    }
+}
+
+/// The generated clients read bodies through their bounded hooks (`build.rs`): a body over
+/// `--max-body-bytes` is red on the typed check, as on the plain ones, where progenitor
+/// alone would read any size.
+#[tokio::test]
+async fn typed_client_body_over_the_cap() {
+    let options = TargetOptions {
+        max_body_bytes: 64,
+        ..TargetOptions::default()
+    };
+    let target: &'static Target = Box::leak(Box::new(
+        sb_suites::harness::embedded(Config::default(), options)
+            .await
+            .expect("a provider"),
+    ));
+    let op = Op {
+        spec: GENERATION,
+        id: "listTemplates",
+    };
+    let verdict = sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
+        let client =
+            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
+        let tenant_id = t.param("tenantId")?;
+        let x_tenant_id = t.param("X-Tenant-Id")?;
+        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
+    })
+    .await;
+    match verdict {
+        Verdict::Fail { reason } => assert!(reason.contains("exceeds the 64-byte cap"), "{reason}"),
+        other => panic!("expected a red, got {other:?}"),
     }
 }

@@ -62,7 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .filter(|r| r.reason.starts_with(sb_plan::outcome::UNREACHABLE))
             .count();
         let why = if unreachable > 0 {
-            format!(" ({unreachable} of them not run: the target stopped accepting connections)")
+            format!(" ({unreachable} of them not run: the target stopped answering)")
         } else {
             String::new()
         };

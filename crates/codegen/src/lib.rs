@@ -13,7 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use sb_plan::examples;
-use sb_plan::plan::{Check, Subject};
+use sb_plan::plan::{Check, Family, Subject};
 use sb_spec::{Location, Operation, Spec};
 use serde_json::Value;
 
@@ -55,8 +55,8 @@ impl Selection {
     fn keeps(self, check: Check) -> bool {
         match self {
             Selection::All => true,
-            Selection::Functional => check != Check::PerfBudget,
-            Selection::Performance => check == Check::PerfBudget,
+            Selection::Functional => check.family() != Family::Performance,
+            Selection::Performance => check.family() == Family::Performance,
         }
     }
 }

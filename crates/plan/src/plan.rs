@@ -159,6 +159,9 @@ check_table! {
     RelationDefaultApplied = "relation_default_applied", Relations, crate::relations::default_applied;
     /// The `x-slo` average/p95/max latency budget of a plain operation.
     PerfBudget = "perf_budget", Performance, rules::latency_budget;
+    /// The `x-slo` budgets under the declared `concurrentCalls` (each call within its own
+    /// budget, `concurrentSuccessPct` of them, all within `concurrentMaxMs`).
+    ConcurrentBudget = "concurrent_budget", Performance, rules::concurrent_budget;
 }
 
 impl Check {
@@ -387,6 +390,13 @@ pub mod rules {
             s.op.slo.first_chunk_ms.is_some() || s.op.slo.last_chunk_ms.is_some(),
             || "x-slo gives the stream no firstChunkMs or lastChunkMs".into(),
         )
+    }
+
+    /// An operation whose `x-slo` declares the concurrency it holds under.
+    pub fn concurrent_budget(s: Subject<'_>) -> Applicability {
+        require(s.op.slo.concurrent_calls.is_some(), || {
+            "x-slo declares no concurrentCalls".into()
+        })
     }
 
     /// A plain operation with a latency budget in `x-slo`.

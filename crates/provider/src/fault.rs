@@ -106,6 +106,7 @@ faults! {
     SseNoErrorEvent => "sse-no-error-event", "an empty prompt streams a normal page instead of an error event";
     // Performance.
     SlowResponses => "slow-responses", "every non-generation operation takes 30 ms longer";
+    SerialisedGenerations => "serialised-generations", "generatePage streams one generation at a time behind one lock, so concurrent generations queue";
     // End to end.
     GenerationNotSaved => "generation-not-saved", "getGeneration stays IN_PROGRESS after the stream completes";
     LogoNotInPage => "logo-not-in-page", "the brand logo is left out of the generated page";

@@ -152,6 +152,7 @@ pub async fn start(config: Config, bind: SocketAddr) -> Result<RunningProvider, 
         verifier,
         public_base_url,
         lifecycle: lifecycle_rx.clone(),
+        serial: tokio::sync::Mutex::new(()),
     });
     let request_id = HeaderName::from_static(edge::REQUEST_ID);
     let app = routes::router(state.clone()).layer(

@@ -1,6 +1,6 @@
 //! The state shared by all handlers.
 
-use tokio::sync::watch;
+use tokio::sync::{Mutex, watch};
 
 use crate::auth::Verifier;
 use crate::config::Config;
@@ -26,6 +26,8 @@ pub struct AppState {
     /// Base URL of logo links, without trailing slash (`http://127.0.0.1:PORT/v1`).
     pub public_base_url: String,
     pub lifecycle: watch::Receiver<Lifecycle>,
+    /// The one lock generations queue behind under `Fault::SerialisedGenerations`.
+    pub serial: Mutex<()>,
 }
 
 impl AppState {

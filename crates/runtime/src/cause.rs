@@ -6,6 +6,8 @@ use std::error::Error as StdError;
 use std::io;
 use std::time::Duration;
 
+use sb_stream::body::BodyLimitError;
+
 /// Which part of an exchange failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -56,10 +58,15 @@ pub enum Cause {
 }
 
 impl Cause {
-    /// Whether the target could not be reached at all (no TCP connection): the one kind of
-    /// failure that trips the target's circuit breaker.
+    /// Whether the target could not be reached at all (no TCP connection).
     pub fn is_connect(&self) -> bool {
         matches!(self, Cause::Refused(_) | Cause::Connect(_))
+    }
+
+    /// Whether the target may be gone: no connection, or no response head in time. These
+    /// are the failures the target's circuit breaker probes after ([`crate::Target::failed`]).
+    pub fn may_be_down(&self) -> bool {
+        self.is_connect() || matches!(self, Cause::HeadersTimeout { .. })
     }
 
     /// A timeout of the whole exchange, in the phase it happened.
@@ -74,6 +81,16 @@ impl Cause {
     /// Names the cause of `error` (an exchange that failed in `phase` under the time limit
     /// `limit`) from its whole source chain.
     pub fn of(error: &(dyn StdError + 'static), phase: Phase, limit: Duration) -> Cause {
+        // A typed client's bounded body (sb_stream::body) stopped the read: its own words.
+        if let Some(limit) = sb_stream::body::limit_error(error) {
+            return match *limit {
+                BodyLimitError::Oversize { max_bytes } => Cause::Oversize { limit: max_bytes },
+                BodyLimitError::Timeout { secs, received } => Cause::BodyTimeout {
+                    secs,
+                    received: Some(received),
+                },
+            };
+        }
         let innermost = innermost(error);
         let mut is_connect = false;
         let mut is_timeout = false;

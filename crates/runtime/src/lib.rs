@@ -23,6 +23,10 @@ pub use outcome::{Failure, Measurement, Outcome, Status, Verdict};
 pub use plan::{Check, Family, Subject};
 pub use target::{Harness, LaunchFuture, Launched, Target, TargetOptions};
 pub use typed::Typed;
+// Bounded response bodies for progenitor clients: `bounded_hooks!(Client)` next to a
+// generated client, and `body::with_limits` around code that calls it (README, "Your own
+// typed clients").
+pub use sb_stream::{body, bounded_hooks};
 
 /// Longest a single check may take before it fails (a hung target never hangs a test). It
 /// can only stop a check at an `.await`: CPU-heavy steps (schema validation, the tenancy
@@ -63,7 +67,7 @@ where
 /// to show a check going red). A check the table says does not apply is skipped with the
 /// table's reason.
 pub async fn evaluate(target: &Target, op: Op, check: Check) -> Verdict {
-    if let Some(down) = target.unreachable() {
+    if let Some(down) = target.still_unreachable().await {
         return Verdict::Fail { reason: down };
     }
     let ctx = match Ctx::new(target, &op) {
@@ -86,7 +90,7 @@ where
     F: FnOnce(Typed) -> Fut,
     Fut: Future<Output = Outcome>,
 {
-    if let Some(down) = target.unreachable() {
+    if let Some(down) = target.still_unreachable().await {
         return Verdict::Fail { reason: down };
     }
     let ctx = match Ctx::new(target, &op) {
@@ -94,9 +98,13 @@ where
         Err(failure) => return failure.into(),
     };
     let connect_failure = typed::ConnectFailure::default();
-    let verdict =
-        bounded(async { Verdict::from(body(Typed::new(ctx, connect_failure.clone())).await) })
-            .await;
+    // The typed clients read bodies through sb_stream::body (build.rs gives each its hooks):
+    // these are the limits it holds them to.
+    let limits = typed::body_limits(&ctx);
+    let verdict = bounded(sb_stream::body::with_limits(limits, async {
+        Verdict::from(body(Typed::new(ctx, connect_failure.clone())).await)
+    }))
+    .await;
     let failure = connect_failure
         .lock()
         .unwrap_or_else(|p| p.into_inner())

@@ -220,8 +220,8 @@ pub async fn read_capped(
 
 /// Sends `request` and reads the whole response within the target's limits: the whole
 /// exchange (headers and body) within `--timeout-secs`, the body within
-/// `--max-body-bytes`. A connect-level failure is reported to the target's circuit
-/// breaker; once it is open, nothing is sent.
+/// `--max-body-bytes`. A failure to connect or to get a response head is reported to the
+/// target's circuit breaker; once it is open, nothing is sent.
 pub async fn exchange(
     target: &Target,
     client: &reqwest::Client,
@@ -234,7 +234,7 @@ pub async fn exchange(
     let deadline = tokio::time::Instant::now() + limit;
     let started = Instant::now();
     let response = match tokio::time::timeout_at(deadline, client.execute(request)).await {
-        Err(_) => return Err(Cause::timeout(Phase::Headers, limit)),
+        Err(_) => return Err(target.failed(Cause::timeout(Phase::Headers, limit)).await),
         Ok(Err(e)) => {
             let cause = Cause::of(&e, Phase::Headers, limit);
             return Err(target.failed(cause).await);
@@ -378,6 +378,13 @@ fn encode_segment(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_clients_default_to_the_same_cap() {
+        // Outside a typed check's limits, a bounded client caps bodies at its own default:
+        // the documented `--max-body-bytes` default.
+        assert_eq!(MAX_BODY_BYTES, sb_stream::body::DEFAULT_MAX_BODY_BYTES);
+    }
 
     #[test]
     fn encodes_reserved_characters() {

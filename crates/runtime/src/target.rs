@@ -113,10 +113,20 @@ pub struct Target {
 struct Down {
     since: chrono::DateTime<chrono::Utc>,
     cause: String,
+    /// When it was last probed (the breaker re-probes at most every [`REPROBE_EVERY`]).
+    probed: Instant,
+    /// It accepts connections but answers nothing (a frozen process), rather than refusing
+    /// them.
+    silent: bool,
 }
 
-/// How long the breaker's re-probe waits for a TCP connection.
+/// How long the breaker's probe waits for a response head.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How often an open breaker lets one check re-probe the target: a deployment that comes
+/// back (a restart, a redeploy) is used again within this long, while the checks in between
+/// fail at once.
+pub const REPROBE_EVERY: Duration = Duration::from_secs(3);
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -235,6 +245,16 @@ impl Target {
         self.options.max_body_bytes
     }
 
+    /// The limits of one whole exchange's body, for a progenitor client with
+    /// [`crate::bounded_hooks!`]: `--max-body-bytes`, and `--timeout-secs` from the send to
+    /// the last byte. Run the calls inside [`crate::body::with_limits`] with them.
+    pub fn body_limits(&self) -> sb_stream::body::BodyLimits {
+        sb_stream::body::BodyLimits {
+            max_bytes: self.max_body(),
+            total: Some(self.timeout()),
+        }
+    }
+
     /// `Some(message)` once the circuit breaker is open: the target stopped answering
     /// mid-run, and every further check fails at once with this message.
     pub fn unreachable(&self) -> Option<String> {
@@ -243,8 +263,13 @@ impl Target {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()?;
+        let what = if down.silent {
+            "no longer answers requests"
+        } else {
+            "no longer accepts connections"
+        };
         Some(format!(
-            "{} {} ({}); {} no longer accepts connections, so this check was not run",
+            "{} {} ({}); {} {what}, so this check was not run",
             sb_plan::outcome::UNREACHABLE,
             down.since.format("%H:%M:%S UTC"),
             down.cause,
@@ -252,13 +277,36 @@ impl Target {
         ))
     }
 
-    /// Reports a failed exchange. A connect-level failure gets one quick re-probe (a TCP
-    /// connection within 2 s); when that fails too, the breaker opens. Returns the cause to
-    /// report for this exchange.
+    /// [`Target::unreachable`] for a check about to start: while the breaker is open, at
+    /// most once every [`REPROBE_EVERY`] one caller re-probes the target (any HTTP answer
+    /// within 2 s) and closes the breaker when it answers; every other caller gets the
+    /// breaker's message at once.
+    pub async fn still_unreachable(&self) -> Option<String> {
+        let due = {
+            let mut down = self.down.lock().unwrap_or_else(|p| p.into_inner());
+            let down = down.as_mut()?;
+            let due = down.probed.elapsed() >= REPROBE_EVERY;
+            if due {
+                down.probed = Instant::now();
+            }
+            due
+        };
+        if due && probe(&self.base_url).await.is_ok() {
+            *self.down.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            return None;
+        }
+        self.unreachable()
+    }
+
+    /// Reports a failed exchange. A failure that may mean the target is gone (no TCP
+    /// connection, or no response head in time) gets one quick probe: any HTTP answer to a
+    /// GET of the base URL within 2 s. When that fails too, the breaker opens. Returns the
+    /// cause to report for this exchange.
     pub async fn failed(&self, cause: Cause) -> Cause {
-        if !cause.is_connect() {
+        if !cause.may_be_down() {
             return cause;
         }
+        let silent = !cause.is_connect();
         if let Some(down) = self.unreachable() {
             return Cause::Unreachable(down);
         }
@@ -269,6 +317,8 @@ impl Target {
         down.get_or_insert_with(|| Down {
             since: chrono::Utc::now(),
             cause: cause.to_string(),
+            probed: Instant::now(),
+            silent,
         });
         cause
     }
@@ -351,18 +401,23 @@ impl Target {
     }
 }
 
-/// Whether a TCP connection to the base URL's host and port opens within [`PROBE_TIMEOUT`].
+/// Whether the target answers a GET of the base URL within [`PROBE_TIMEOUT`]: any status
+/// will do, and so will an answer that is not proper HTTP (the target is there, broken in
+/// another way). No connection, or no response head in time, is no answer. A TCP
+/// connection alone is not enough: the kernel accepts connections for a frozen process.
 async fn probe(base_url: &str) -> Result<(), String> {
-    let url = reqwest::Url::parse(base_url).map_err(|e| e.to_string())?;
-    let host = url.host_str().ok_or("no host")?.to_string();
-    let port = url.port_or_known_default().ok_or("no port")?;
-    match tokio::time::timeout(PROBE_TIMEOUT, tokio::net::TcpStream::connect((host, port))).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(format!(
-            "no connection within {} s",
-            PROBE_TIMEOUT.as_secs()
-        )),
+    let client = client_builder(PROBE_TIMEOUT)
+        .timeout(PROBE_TIMEOUT)
+        .build()
+        .map_err(|e| e.to_string())?;
+    match client.get(base_url).send().await {
+        Ok(_) => Ok(()),
+        Err(e) => match Cause::of(&e, Phase::Headers, PROBE_TIMEOUT) {
+            cause @ (Cause::Refused(_) | Cause::Connect(_) | Cause::HeadersTimeout { .. }) => {
+                Err(cause.to_string())
+            }
+            _ => Ok(()),
+        },
     }
 }
 

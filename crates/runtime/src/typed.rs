@@ -4,7 +4,7 @@
 
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use progenitor_client::{ByteStream, Error as ClientError, ResponseValue};
@@ -14,18 +14,20 @@ use serde_json::Value;
 use crate::cause::{Cause, Phase};
 use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, ensure, fail};
+use sb_stream::body::BodyLimits;
 use sb_stream::{Judged, SseReader};
 
 /// The context handed to a generated typed check.
 pub struct Typed {
     ctx: Ctx<'static>,
-    /// A connect-level failure the typed client met, handed back to
-    /// [`crate::evaluate_typed`] for the target's circuit breaker (the judging methods are
-    /// synchronous; the breaker's re-probe is not).
+    /// A failure that may mean the target is gone (no connection, no response head), handed
+    /// back to [`crate::evaluate_typed`] for the target's circuit breaker (the judging
+    /// methods are synchronous; the breaker's probe is not).
     connect_failure: ConnectFailure,
 }
 
-/// Where a typed check leaves a connect-level failure for the circuit breaker.
+/// Where a typed check leaves a failure that may mean the target is gone, for the circuit
+/// breaker.
 pub(crate) type ConnectFailure = Arc<Mutex<Option<Cause>>>;
 
 impl Typed {
@@ -206,6 +208,23 @@ impl Typed {
     }
 }
 
+/// The limits of every body a typed check reads (`sb_stream::body`, which the typed
+/// clients' hooks go through): `--max-body-bytes` and `--timeout-secs` for the whole
+/// exchange of a JSON (or other non-stream) operation. A stream keeps its own cap, and its
+/// deadline is a backstop behind the stream reader's more precise one (the budget from the
+/// first byte, after at most `--timeout-secs` for the headers).
+pub(crate) fn body_limits(ctx: &Ctx<'_>) -> BodyLimits {
+    if ctx.op.is_sse() {
+        let stream = crate::checks::sse::limits(ctx);
+        BodyLimits {
+            max_bytes: stream.max_bytes,
+            total: Some(stream.total + ctx.target.timeout() + Duration::from_secs(1)),
+        }
+    } else {
+        ctx.target.body_limits()
+    }
+}
+
 impl Typed {
     /// Names why the typed call failed: the cause from the whole error chain for a failed
     /// exchange, oversize and invalid UTF-8 apart from a body of the wrong shape, and at
@@ -214,7 +233,7 @@ impl Typed {
         let limit = self.ctx.target.timeout();
         let exchange = |e: &reqwest::Error, phase: Phase| {
             let cause = Cause::of(e, phase, limit);
-            if cause.is_connect() {
+            if cause.may_be_down() {
                 *self
                     .connect_failure
                     .lock()

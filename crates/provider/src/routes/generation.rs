@@ -265,7 +265,14 @@ async fn run(state: Shared, job: Job, tx: mpsc::Sender<Bytes>) {
         tx,
         lifecycle: state.lifecycle.clone(),
     };
+    // Under the fault, each generation waits for the one before it to finish streaming.
+    let serial = if state.fault(Fault::SerialisedGenerations) {
+        Some(state.serial.lock().await)
+    } else {
+        None
+    };
     let outcome = stream(&state, &job, &mut sender).await;
+    drop(serial);
     let mark_failed = |why: &str| {
         tracing::info!(generation = %job.generation_id, why, "generation failed");
         if let Err(e) = state

@@ -4,6 +4,7 @@
 //! [`crate::evaluate`].
 
 pub mod auth;
+pub mod concurrency;
 pub mod conformance;
 pub mod cors;
 pub mod errors;
@@ -62,5 +63,6 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         RelationInvariants => relations::invariants(ctx).await.into(),
         RelationDefaultApplied => relations::default_applied(ctx).await.into(),
         PerfBudget => perf::budget(ctx, perf::samples_from_env()).await,
+        ConcurrentBudget => concurrency::budget(ctx).await,
     }
 }

@@ -32,7 +32,10 @@ pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, Sse
     let limit = ctx.target.timeout();
     let deadline = tokio::time::Instant::now() + limit;
     let response = match tokio::time::timeout_at(deadline, client.execute(request)).await {
-        Err(_) => Err(Cause::timeout(Phase::Headers, limit)),
+        Err(_) => Err(ctx
+            .target
+            .failed(Cause::timeout(Phase::Headers, limit))
+            .await),
         Ok(Err(e)) => Err(ctx
             .target
             .failed(Cause::of(&e, Phase::Headers, limit))

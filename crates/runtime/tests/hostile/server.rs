@@ -41,18 +41,30 @@ pub enum Misbehaviour {
     SseTrickle,
     /// Answers the readiness probe, then stops listening (connections are refused).
     DieAfterProbe,
+    /// Answers the readiness probe, then accepts connections and answers nothing, the
+    /// probe's path included: a frozen process (SIGSTOP), whose kernel still accepts.
+    FreezeAfterProbe,
 }
 
 /// A running hostile server; stops when dropped.
 pub struct Hostile {
     pub addr: SocketAddr,
     stop: Arc<Notify>,
+    accepting: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Hostile {
     /// The base URL to point the target at.
     pub fn base_url(&self) -> String {
         format!("http://{}/v1", self.addr)
+    }
+
+    /// Stops listening and returns once the port refuses connections.
+    pub async fn stop(mut self) {
+        self.stop.notify_one();
+        if let Some(accepting) = self.accepting.take() {
+            let _ = accepting.await;
+        }
     }
 }
 
@@ -65,11 +77,17 @@ impl Drop for Hostile {
 /// Starts a server misbehaving as `how`; with `probe_ok`, the readiness probe gets a proper
 /// answer. Bound before returning, so it is ready when this returns.
 pub async fn start(how: Misbehaviour, probe_ok: bool) -> Hostile {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    start_at("127.0.0.1:0".parse().expect("an address"), how, probe_ok).await
+}
+
+/// [`start`] on a given address (a server that comes back on the port it had).
+pub async fn start_at(addr: SocketAddr, how: Misbehaviour, probe_ok: bool) -> Hostile {
+    let listener = TcpListener::bind(addr).await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
-    tokio::spawn(async move {
+    let accepting = tokio::spawn(async move {
+        let mut probe_ok = probe_ok;
         loop {
             let (stream, _) = tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -80,13 +98,25 @@ pub async fn start(how: Misbehaviour, probe_ok: bool) -> Hostile {
             };
             let (probed_tx, probed_rx) = tokio::sync::oneshot::channel();
             tokio::spawn(serve(stream, how, probe_ok, probed_tx));
-            if how == Misbehaviour::DieAfterProbe && probed_rx.await == Ok(true) {
-                // Dropping the listener: every later connection is refused.
-                return;
+            let once = matches!(
+                how,
+                Misbehaviour::DieAfterProbe | Misbehaviour::FreezeAfterProbe
+            );
+            if once && probe_ok && probed_rx.await == Ok(true) {
+                if how == Misbehaviour::DieAfterProbe {
+                    // Dropping the listener: every later connection is refused.
+                    return;
+                }
+                // From now on the probe's path hangs too.
+                probe_ok = false;
             }
         }
     });
-    Hostile { addr, stop }
+    Hostile {
+        addr,
+        stop,
+        accepting: Some(accepting),
+    }
 }
 
 /// Reads one request (head and Content-Length body); returns its path.
@@ -185,7 +215,7 @@ async fn misbehave(
             stream.write_all(json_head(ITEM.len()).as_bytes()).await?;
             stream.write_all(ITEM.as_bytes()).await?;
         }
-        HangBeforeHeaders => hold(stream).await,
+        HangBeforeHeaders | FreezeAfterProbe => hold(stream).await,
         StallMidBody => {
             stream.write_all(json_head(100).as_bytes()).await?;
             stream.write_all(br#"{"id":"it"#).await?;
@@ -215,8 +245,10 @@ async fn misbehave(
                 .await?;
         }
         Reset => {
-            // SO_LINGER 0: closing sends RST instead of FIN.
+            // SO_LINGER 0: closing sends RST instead of FIN. No shutdown first: that would
+            // send a FIN (a clean close) before the reset.
             stream.set_zero_linger()?;
+            return Ok(());
         }
         ManyHeaders => {
             let mut head = String::from("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n");
