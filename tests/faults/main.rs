@@ -25,7 +25,10 @@ const VALIDATION: SpecSource = source(specs::VALIDATION);
 /// A provider with only `fault` switched on, paced fast except where the fault is about
 /// timing, and a target whose stall detection is short so a stalled stream fails quickly.
 async fn broken(fault: Fault) -> Target {
-    let pacing = if matches!(fault, Fault::SseSlowFirstChunk | Fault::SerialisedGenerations) {
+    let pacing = if matches!(
+        fault,
+        Fault::SseSlowFirstChunk | Fault::SerialisedGenerations
+    ) {
         Pacing::default()
     } else {
         Pacing::instant()

@@ -59,7 +59,10 @@ async fn quirky(upstream: &str, client: reqwest::Client) -> Quirky {
         url.host_str().expect("a host"),
         url.port().expect("a port")
     );
-    let base_url = format!("http://127.0.0.1:{port}{}", url.path().trim_end_matches('/'));
+    let base_url = format!(
+        "http://127.0.0.1:{port}{}",
+        url.path().trim_end_matches('/')
+    );
     let task = tokio::spawn(async move {
         while let Ok((conn, _)) = listener.accept().await {
             let (client, origin) = (client.clone(), origin.clone());
@@ -225,7 +228,11 @@ async fn write(conn: &mut TcpStream, bytes: &[u8]) -> Result<(), String> {
 /// Writes `bytes` as three chunks, each flushed on its own.
 async fn write_thirds(conn: &mut TcpStream, bytes: &[u8]) -> Result<(), String> {
     let third = bytes.len() / 3;
-    for piece in [&bytes[..third], &bytes[third..2 * third], &bytes[2 * third..]] {
+    for piece in [
+        &bytes[..third],
+        &bytes[third..2 * third],
+        &bytes[2 * third..],
+    ] {
         if !piece.is_empty() {
             let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
             chunk.extend_from_slice(piece);
@@ -412,7 +419,9 @@ async fn every_functional_check_stays_green_through_legitimate_variations() {
         .collect();
     // A few at a time, as the test harness runs the generated checks.
     let verdicts: Vec<_> = futures::stream::iter(runs)
-        .map(|(op, check)| async move { (op, check, sb_runtime::evaluate(target, op, check).await) })
+        .map(
+            |(op, check)| async move { (op, check, sb_runtime::evaluate(target, op, check).await) },
+        )
         .buffer_unordered(8)
         .collect()
         .await;
@@ -431,7 +440,10 @@ async fn every_functional_check_stays_green_through_legitimate_variations() {
         red.len(),
         red.join("\n")
     );
-    assert!(green > 150, "only {green} checks ran green: the proxy did not carry the traffic");
+    assert!(
+        green > 150,
+        "only {green} checks ran green: the proxy did not carry the traffic"
+    );
 }
 
 /// The proxy really applies each variation (otherwise the test above proves nothing).
@@ -490,7 +502,10 @@ async fn the_proxy_applies_every_variation() {
         "Transfer-Encoding: chunked\r\n",
         "\r\n1\r\n:\r\n",
     ] {
-        assert!(stream.contains(expected), "no {expected:?} in the raw stream");
+        assert!(
+            stream.contains(expected),
+            "no {expected:?} in the raw stream"
+        );
     }
     let dechunked = dechunk(&raw_stream);
     for expected in [
@@ -500,7 +515,10 @@ async fn the_proxy_applies_every_variation() {
         &format!("data: {{\r\ndata: \"{EXTRA_FIELD}\""),
         "\r\n\r\n",
     ] {
-        assert!(dechunked.contains(expected), "no {expected:?} in the stream:\n{dechunked}");
+        assert!(
+            dechunked.contains(expected),
+            "no {expected:?} in the stream:\n{dechunked}"
+        );
     }
 }
 

@@ -1158,7 +1158,10 @@ mod tests {
             .expect("the fixture has a completed concurrent stream");
         slow.ttft = Some(Duration::from_millis(9_000));
         let rows = rows(&results);
-        assert!(target(&rows, "TTFT").pass, "one stream alone is within budget");
+        assert!(
+            target(&rows, "TTFT").pass,
+            "one stream alone is within budget"
+        );
         assert!(!target(&rows, "TTFT under concurrency").pass);
     }
 
