@@ -25,7 +25,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     let failed = runtime.block_on(async {
-        let target = Target::connect(&args.target, &sb_suites::harness::EMBEDDED)
+        let target = Target::connect(&args.target, &sb_harness::EMBEDDED)
             .await
             .with_context(|| format!("cannot reach {}", args.target.describe()))?;
         let http = target.streaming_http()?;
@@ -34,12 +34,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let live = sb_diff::LiveTarget {
             http: &http,
             base_url: target.base_url(),
-            token: &sb_suites::harness::token(&target).map_err(anyhow::Error::msg)?,
+            token: &sb_harness::token(&target).map_err(anyhow::Error::msg)?,
             tenant: target.tenant(),
             timeout,
         };
         // Streams are judged by the specs' own x-stream contracts.
-        let specs = sb_suites::harness::specs().map_err(anyhow::Error::msg)?;
+        let specs = sb_harness::specs().map_err(anyhow::Error::msg)?;
         let mut failed = false;
         for file in &args.consumers {
             let consumer = Consumer::load(file)?;

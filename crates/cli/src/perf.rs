@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     println!("performance suite against {}", args.target.describe());
     let results = runtime.block_on(async {
-        let target = Target::connect(&args.target, &sb_suites::harness::EMBEDDED)
+        let target = Target::connect(&args.target, &sb_harness::EMBEDDED)
             .await
             .with_context(|| format!("connecting to {}", args.target.describe()))?;
         perf::run(&target, &config, &progress)

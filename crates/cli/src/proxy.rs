@@ -40,7 +40,7 @@ pub struct ProxyArgs {
 
 /// Runs the proxy until Ctrl-C (or SIGTERM), then prints the summary.
 pub fn run(args: ProxyArgs) -> anyhow::Result<()> {
-    let specs: Vec<sb_spec::Spec> = sb_suites::harness::specs()
+    let specs: Vec<sb_spec::Spec> = sb_harness::specs()
         .map_err(anyhow::Error::msg)?
         .into_values()
         .collect();
@@ -152,7 +152,7 @@ pub fn cors_checks(args: CorsArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let target = Target::connect(&args.target, &sb_suites::harness::EMBEDDED)
+        let target = Target::connect(&args.target, &sb_harness::EMBEDDED)
             .await
             .with_context(|| format!("cannot reach {}", args.target.describe()))?;
         // The checks name operations by `&'static` ids, as the generated tests do; this

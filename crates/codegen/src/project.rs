@@ -69,7 +69,7 @@ pub const EXAMPLE_SPECS: &[(&str, &str)] = &[
 
 /// The harness of the project's tests: the Site Builder's own, which launches the embedded
 /// reference provider when no deployment is named.
-pub const PROJECT_HARNESS: &str = "::sb_suites::harness::EMBEDDED";
+pub const PROJECT_HARNESS: &str = "::sb_harness::EMBEDDED";
 
 /// The command that regenerates the project's tests.
 pub const PROJECT_COMMAND: &str = "cargo xtask gen";

@@ -5,7 +5,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use sb_runtime::{Failure, Op, SpecSource};
+use sb_runtime::{Failure, Op};
 use sb_spec::{EventStream, Operation, Spec, StreamSemantics};
 use sitebuilder_contract::specs;
 
@@ -14,13 +14,7 @@ use crate::budget::{self, Key};
 /// The operation every page generation goes through (openapi/generation-api.yaml).
 pub const GENERATE_PAGE: &str = "generatePage";
 
-/// A compiled-in spec as the runtime's source, which parses it once per process.
-pub fn source(spec: specs::Spec) -> SpecSource {
-    SpecSource {
-        file: spec.file,
-        text: spec.text,
-    }
-}
+pub use sb_harness::source;
 
 /// Operation `id` of `spec`, as the runtime names it for a `Ctx`.
 pub fn op(spec: specs::Spec, id: &'static str) -> Op {

@@ -3,7 +3,7 @@
 //! One module of contract tests per spec.
 
 /// Where the tests run when `SB_BASE_URL` names no deployment.
-static HARNESS: ::sb_runtime::Harness = ::sb_suites::harness::EMBEDDED;
+static HARNESS: ::sb_runtime::Harness = ::sb_harness::EMBEDDED;
 mod agents;
 mod generation;
 mod validation;

@@ -1,6 +1,10 @@
 //! The Site Builder's test harness: how its test binaries and the `sitebuilder` CLI plug the
 //! embedded reference provider (`sb-provider`) into the generic runtime, which knows no
 //! provider. Without `SB_BASE_URL` the contract tests run against a provider started here.
+//!
+//! A crate of its own so that the contract suite (`crates/contract-suite`) builds on the
+//! runtime, the provider and the typed clients alone, without waiting for the hand-written
+//! suites, the diff or the generator.
 
 use std::net::SocketAddr;
 
@@ -43,8 +47,9 @@ pub async fn embedded(
 /// The JWT claim that carries the tenant in the Site Builder specs (`x-tenant.claim`; the
 /// three specs agree, `lint` checks each). Read from the spec parsed once per process.
 pub fn tenant_claim() -> Result<Option<String>, String> {
-    let spec =
-        crate::contract::spec(sitebuilder_contract::specs::GENERATION).map_err(|f| f.reason)?;
+    let spec = source(sitebuilder_contract::specs::GENERATION)
+        .spec()
+        .map_err(|f| f.reason)?;
     Ok(spec
         .tenancy()
         .map_err(|e| e.to_string())?
@@ -66,9 +71,18 @@ pub fn specs() -> Result<std::collections::BTreeMap<String, sb_spec::Spec>, Stri
     sitebuilder_contract::specs::ALL
         .iter()
         .map(|s| {
-            crate::contract::spec(*s)
+            source(*s)
+                .spec()
                 .map(|spec| (spec.name.clone(), (*spec).clone()))
                 .map_err(|f| f.reason)
         })
         .collect()
+}
+
+/// A compiled-in spec as the runtime's source, which parses it once per process.
+pub fn source(spec: sitebuilder_contract::specs::Spec) -> sb_runtime::SpecSource {
+    sb_runtime::SpecSource {
+        file: spec.file,
+        text: spec.text,
+    }
 }
