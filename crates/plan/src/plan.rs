@@ -105,6 +105,12 @@ check_table! {
     /// Valid bodies the examples do not show (an extra field the schema allows, non-ASCII
     /// text, values at their documented bounds) get the documented success, never a 4xx/5xx.
     PositiveVariants = "positive_variants", Conformance, rules::positive_variants;
+    /// Generated valid bodies (`sb_plan::cases`, seeded by `--seed`, at most `--cases`):
+    /// each documented bound and enum value, optional fields left out and filled in,
+    /// non-ASCII and emoji text, values drawn from a `pattern`, the empty and the maximal
+    /// array, an extra field where allowed: each gets the documented success (a stream: one
+    /// that ends in its success event), never a 4xx or 5xx.
+    GeneratedPositive = "generated_positive", Conformance, rules::generated_positive;
     AuthMissingToken = "auth_missing_token", Auth, rules::bearer;
     AuthMalformedToken = "auth_malformed_token", Auth, rules::bearer;
     AuthWrongSignature = "auth_wrong_signature", Auth, rules::bearer;
@@ -137,6 +143,11 @@ check_table! {
     /// An id in the request body that names nothing (siteId of no site).
     ErrorUnknownBodyId = "error_unknown_body_id", Errors, rules::unknown_body_id;
     ErrorUnknownId = "error_unknown_id", Errors, rules::unknown_id;
+    /// Generated invalid bodies: each documented constraint (pattern, format, bounds,
+    /// lengths, item counts, enum, type, required, `additionalProperties`, an empty body)
+    /// broken once over the example: a documented 4xx with an Error body (a stream: its
+    /// single error event). A failure prints the seed and a `curl` command reproducing it.
+    GeneratedNegative = "generated_negative", Errors, rules::generated_negative;
     SseStreamFormat = "sse_stream_format", Sse, rules::stream;
     SseProgress = "sse_progress", Sse, rules::stream_progress;
     SseTerminal = "sse_terminal", Sse, rules::stream_terminal;
@@ -175,6 +186,24 @@ pub mod rules {
         require(
             !negative::positive_variants(s.spec, s.op).is_empty(),
             || "the body's schema leaves nothing to vary".into(),
+        )
+    }
+
+    /// Valid bodies can be generated from the body's schema (`crate::cases`).
+    pub fn generated_positive(s: Subject<'_>) -> Applicability {
+        json_body(s)?;
+        require(
+            crate::cases::cases(s.spec, s.op, Default::default()).all_positives > 0,
+            || "no valid body other than the example can be made from its schema".into(),
+        )
+    }
+
+    /// The body's schema documents a constraint that can be broken alone.
+    pub fn generated_negative(s: Subject<'_>) -> Applicability {
+        json_body(s)?;
+        require(
+            crate::cases::cases(s.spec, s.op, Default::default()).all_negatives > 0,
+            || "the body's schema documents no constraint to break".into(),
         )
     }
 
