@@ -19,9 +19,11 @@ const CONCURRENCY: usize = 8;
 pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
     let set = cases::cases(&ctx.spec, &ctx.op, options);
+    // One client for every case: building one costs more than a request to a local target.
+    let client = &client(ctx)?;
     let results = run_all(ctx, &set.positives, |plan| async move {
         if ctx.op.is_sse() {
-            let stream = super::sse::record(ctx, &plan).await?;
+            let stream = super::sse::record_with(ctx, client, &plan).await?;
             stream.judged.ended()?;
             if stream
                 .judged
@@ -33,7 +35,7 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
                 stream.judged.succeeded()?;
             }
         } else {
-            let response = request::send(ctx, &ctx.http()?, &plan).await?;
+            let response = request::send(ctx, client, &plan).await?;
             super::conformance::expect_success(ctx, &response)?;
             ctx.conforms(&response)?;
         }
@@ -55,11 +57,12 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
 pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
     let set = cases::cases(&ctx.spec, &ctx.op, options);
+    let client = &client(ctx)?;
     let results = run_all(ctx, &set.negatives, |plan| async move {
         if ctx.op.is_sse() {
-            super::sse::expect_single_error(ctx, &plan).await
+            super::sse::expect_single_error_with(ctx, client, &plan).await
         } else {
-            let response = request::send(ctx, &ctx.http()?, &plan).await?;
+            let response = request::send(ctx, client, &plan).await?;
             let expected = ctx.documented_among(&[400, 422]);
             ctx.error_response(&response, &expected).map(|_| ())
         }
@@ -73,6 +76,15 @@ pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
         options,
         results,
     )
+}
+
+/// The client every case of the operation is sent with: a streaming one for a stream.
+fn client(ctx: &Ctx<'_>) -> Result<reqwest::Client, Failure> {
+    if ctx.op.is_sse() {
+        super::sse::streaming_client(ctx)
+    } else {
+        ctx.http()
+    }
 }
 
 /// The request a case sends: the example request with the case's body.
