@@ -1298,6 +1298,29 @@ components:
         assert_eq!(covered, kinds);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// For any seed and budget: the same cases twice, within the budget, positives
+        /// valid and negatives invalid against the body's schema.
+        #[test]
+        fn any_seed_and_budget(seed in proptest::prelude::any::<u64>(), budget in 0usize..2 * MAX_CASES) {
+            let set = all(seed, budget);
+            proptest::prop_assert_eq!(&set, &all(seed, budget));
+            let cap = budget.clamp(1, MAX_CASES);
+            proptest::prop_assert!(set.positives.len() <= cap && set.negatives.len() <= cap);
+            proptest::prop_assert_eq!(set.positives.len(), cap.min(set.all_positives));
+            let spec = spec();
+            let validator = spec.validator(&json!({"$ref": "#/components/schemas/Pet"})).unwrap();
+            for case in &set.positives {
+                proptest::prop_assert!(validator.is_valid(body(case)), "{}", case);
+            }
+            for case in &set.negatives {
+                proptest::prop_assert!(!validator.is_valid(body(case)), "{}", case);
+            }
+        }
+    }
+
     #[test]
     fn huge_bounds_drive_no_huge_values() {
         let spec = Spec::from_str(
