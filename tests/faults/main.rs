@@ -141,6 +141,7 @@ red! {
     optional_field_required: OptionalFieldRequired breaks AGENTS "generateLogo" GeneratedPositive;
     non_ascii_500_generated: NonAscii500 breaks GENERATION "generatePage" GeneratedPositive;
     extra_field_rejected_generated: ExtraFieldRejected breaks VALIDATION "createDeployment" GeneratedPositive;
+    query_enum_ignored_generated: QueryEnumIgnored breaks AGENTS "getLogoImage" GeneratedNegative;
     // Family 7: performance budgets.
     slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
 }

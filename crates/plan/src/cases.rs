@@ -74,6 +74,9 @@ impl Default for CaseOptions {
 /// What a case sends as its body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
+    /// The example body (or none when the operation takes none): the case changes a
+    /// parameter.
+    Example,
     /// A JSON value.
     Json(Value),
     /// No bytes at all (with the JSON Content-Type).
@@ -164,6 +167,18 @@ pub struct Case<K> {
     pub description: String,
     /// The body to send.
     pub body: Payload,
+    /// The path or query parameter the case sets instead of its example, if any.
+    pub param: Option<ParamValue>,
+}
+
+/// A parameter value a case sends in place of the example's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamValue {
+    /// `Path` or `Query`.
+    pub location: sb_spec::Location,
+    pub name: String,
+    /// The value as it goes into the URL (before percent-encoding).
+    pub value: String,
 }
 
 impl<K> fmt::Display for Case<K> {
@@ -302,6 +317,9 @@ fn name(path: &[Step]) -> String {
 
 struct Generator<'a> {
     spec: &'a Spec,
+    /// The path and query parameters that are not the tenant's, as fields, with their
+    /// examples.
+    params: Vec<(sb_spec::Location, Field, Option<Value>)>,
     example: Value,
     body_schema: Value,
     body_required: bool,
@@ -311,22 +329,54 @@ struct Generator<'a> {
 
 impl<'a> Generator<'a> {
     fn new(spec: &'a Spec, op: &Operation, seed: u64) -> Option<Generator<'a>> {
-        let body = op.request_body.as_ref()?;
-        if body.encoding() != sb_spec::BodyEncoding::Json {
+        let params: Vec<(sb_spec::Location, Field, Option<Value>)> = op
+            .parameters
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.location,
+                    sb_spec::Location::Path | sb_spec::Location::Query
+                ) && !op.is_tenant_param(p)
+            })
+            .take(MAX_FIELDS)
+            .filter_map(|p| {
+                let schema = spec.resolve(&p.schema, "").ok()?.as_object()?.clone();
+                let field = Field {
+                    path: vec![Step::Key(p.name.clone())],
+                    schema,
+                    required: p.required,
+                };
+                Some((p.location, field, examples::param_example(spec, p)))
+            })
+            .collect();
+        // The body's fields when it is JSON with an example; else none, and every body
+        // counts as valid (only parameters vary).
+        let json_body = op
+            .request_body
+            .as_ref()
+            .filter(|b| b.encoding() == sb_spec::BodyEncoding::Json)
+            .and_then(|b| Some((b, examples::body_example(spec, b)?)))
+            .filter(|(b, _)| spec.validator(&b.schema).is_ok());
+        if json_body.is_none() && params.is_empty() {
             return None;
         }
-        let example = examples::body_example(spec, body)?;
-        spec.validator(&body.schema).ok()?;
         let mut fields = Vec::new();
-        walk(spec, &body.schema, Vec::new(), true, 0, &mut fields);
+        let (example, body_schema, body_required) = match json_body {
+            Some((body, example)) => {
+                walk(spec, &body.schema, Vec::new(), true, 0, &mut fields);
+                (example, body.schema.clone(), body.required)
+            }
+            None => (Value::Null, json!({}), false),
+        };
         let per_op = op.id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
         Some(Generator {
             spec,
+            params,
             example,
-            body_schema: body.schema.clone(),
-            body_required: body.required,
+            body_schema,
+            body_required,
             fields,
             rng: StdRng::seed_from_u64(seed ^ per_op),
         })
@@ -350,6 +400,7 @@ impl<'a> Generator<'a> {
                         field: field.name(),
                         description: format!("`{}` {what}", field.name()),
                         body: Payload::Json(body),
+                        param: None,
                     });
                 }
             }
@@ -360,6 +411,7 @@ impl<'a> Generator<'a> {
                         field: name,
                         description: what,
                         body: Payload::Json(body),
+                        param: None,
                     });
                 }
             }
@@ -378,6 +430,7 @@ impl<'a> Generator<'a> {
                 field: "body".into(),
                 description: "an empty JSON object `{}` (fields are required)".into(),
                 body: Payload::Json(json!({})),
+                param: None,
             });
         }
         if self.body_required {
@@ -386,9 +439,114 @@ impl<'a> Generator<'a> {
                 field: "body".into(),
                 description: "no body at all (the request body is required)".into(),
                 body: Payload::Empty,
+                param: None,
             });
         }
+        self.param_cases(&mut positives, &mut negatives);
         (positives, negatives)
+    }
+
+    /// The cases of the path and query parameters: each enum value, boolean and number
+    /// bound of a parameter (a path parameter: its enum values alone), and each constraint of every parameter broken alone, with the
+    /// example body.
+    fn param_cases(
+        &mut self,
+        positives: &mut Vec<Case<Variant>>,
+        negatives: &mut Vec<Case<Constraint>>,
+    ) {
+        let text = |value: &Value| match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+            _ => None,
+        };
+        for (location, field, example) in self.params.clone() {
+            let name = field.name();
+            let label = match location {
+                sb_spec::Location::Path => format!("path parameter `{name}`"),
+                _ => format!("query parameter `{name}`"),
+            };
+            let schema = Value::Object(field.schema.clone());
+            let param = |value: String| {
+                Some(ParamValue {
+                    location,
+                    name: name.clone(),
+                    value,
+                })
+            };
+            let mut seen: BTreeSet<String> = example.iter().filter_map(text).collect();
+            let numeric = matches!(field.ty(), Some("integer" | "number"));
+            // A path parameter names a resource: only its enum values are surely valid
+            // (any other value may name nothing). A query string may be a token or a
+            // cursor: only its enum values, booleans and numbers are varied.
+            let worth = |kind: Variant| match (location, kind) {
+                (_, Variant::EnumValue) => true,
+                (sb_spec::Location::Path, _) => false,
+                (_, Variant::Boolean) => true,
+                (_, Variant::Bound | Variant::Random) => numeric,
+                _ => false,
+            };
+            if !field.is_id() {
+                for (kind, what, value) in self.valid_values(&field) {
+                    if !worth(kind) {
+                        continue;
+                    }
+                    let Some(value) = text(&value) else { continue };
+                    if seen.insert(value.clone()) {
+                        positives.push(Case {
+                            kind,
+                            field: name.clone(),
+                            description: format!("{label} {what}"),
+                            body: Payload::Example,
+                            param: param(value),
+                        });
+                    }
+                }
+            }
+            let Some(valid) = example else { continue };
+            let Ok(validator) = self.spec.validator(&schema) else {
+                continue;
+            };
+            for constraint in [
+                Constraint::Pattern,
+                Constraint::Format,
+                Constraint::Minimum,
+                Constraint::Maximum,
+                Constraint::MinLength,
+                Constraint::MaxLength,
+                Constraint::Enum,
+            ] {
+                if field.schema.get(constraint.keyword()).is_none() {
+                    continue;
+                }
+                let mut without = field.schema.clone();
+                without.remove(constraint.keyword());
+                let Ok(loose) = self.spec.validator(&Value::Object(without)) else {
+                    continue;
+                };
+                let found = self
+                    .breaking(&field, constraint, &valid)
+                    .into_iter()
+                    .filter(|c| !validator.is_valid(c) && loose.is_valid(c))
+                    .filter_map(|c| text(&c))
+                    // An empty path segment would name another route.
+                    .find(|t| !(t.is_empty() && location == sb_spec::Location::Path));
+                if let Some(value) = found
+                    && seen.insert(value.clone())
+                {
+                    negatives.push(Case {
+                        kind: constraint,
+                        field: name.clone(),
+                        description: format!(
+                            "{label} = {value:?} breaks its {} {}",
+                            constraint.keyword(),
+                            field.schema[constraint.keyword()]
+                        ),
+                        body: Payload::Example,
+                        param: param(value),
+                    });
+                }
+            }
+        }
     }
 
     /// `(variant, what, body)` for each valid value of `field` worth sending.
@@ -1095,6 +1253,8 @@ paths:
   /pets:
     post:
       operationId: createPet
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100}, example: 10}
       requestBody:
         required: true
         content:
@@ -1140,7 +1300,7 @@ components:
     fn body(case: &Case<impl Sized>) -> &Value {
         match &case.body {
             Payload::Json(v) => v,
-            Payload::Empty => &Value::Null,
+            Payload::Empty | Payload::Example => &Value::Null,
         }
     }
 
@@ -1202,8 +1362,18 @@ components:
             .validator(&json!({"$ref": "#/components/schemas/Pet"}))
             .unwrap();
         let example = json!({"name": "Rex", "kind": "dog", "age": 3, "colour": "#0066CC", "tags": ["a"], "owner": {"email": "a@example.com"}});
-        for case in &set.negatives {
+        for case in set.negatives.iter().filter(|c| c.param.is_none()) {
             assert!(!validator.is_valid(body(case)), "{case}");
+        }
+        // The query parameter: each bound broken, with the example body.
+        for (value, kind) in [("0", Constraint::Minimum), ("101", Constraint::Maximum)] {
+            let case = set
+                .negatives
+                .iter()
+                .find(|c| c.field == "limit" && c.kind == kind)
+                .unwrap_or_else(|| panic!("no {kind:?} case for limit"));
+            assert_eq!(case.body, Payload::Example);
+            assert_eq!(case.param.as_ref().map(|p| p.value.as_str()), Some(value));
         }
         // The pattern case changes one character of the example's colour.
         let pattern = set
@@ -1234,7 +1404,7 @@ components:
         let validator = spec
             .validator(&json!({"$ref": "#/components/schemas/Pet"}))
             .unwrap();
-        for case in &set.positives {
+        for case in set.positives.iter().filter(|c| c.param.is_none()) {
             assert!(validator.is_valid(body(case)), "{case}");
         }
         let has = |kind: Variant, field: &str| {
@@ -1260,6 +1430,16 @@ components:
         ] {
             assert!(has(kind, field), "no {kind:?} for {field}");
         }
+        let limits: Vec<&str> = set
+            .positives
+            .iter()
+            .filter_map(|c| c.param.as_ref())
+            .map(|p| p.value.as_str())
+            .collect();
+        assert!(
+            limits.contains(&"1") && limits.contains(&"100"),
+            "{limits:?}"
+        );
         // additionalProperties: false on owner: no extra field there.
         assert!(!has(Variant::ExtraField, "owner"));
         // Ids keep their example (none here): never a made-up petId.
@@ -1312,10 +1492,10 @@ components:
             proptest::prop_assert_eq!(set.positives.len(), cap.min(set.all_positives));
             let spec = spec();
             let validator = spec.validator(&json!({"$ref": "#/components/schemas/Pet"})).unwrap();
-            for case in &set.positives {
+            for case in set.positives.iter().filter(|c| c.param.is_none()) {
                 proptest::prop_assert!(validator.is_valid(body(case)), "{}", case);
             }
-            for case in &set.negatives {
+            for case in set.negatives.iter().filter(|c| c.param.is_none()) {
                 proptest::prop_assert!(!validator.is_valid(body(case)), "{}", case);
             }
         }

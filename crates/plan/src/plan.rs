@@ -105,11 +105,12 @@ check_table! {
     /// Valid bodies the examples do not show (an extra field the schema allows, non-ASCII
     /// text, values at their documented bounds) get the documented success, never a 4xx/5xx.
     PositiveVariants = "positive_variants", Conformance, rules::positive_variants;
-    /// Generated valid bodies (`sb_plan::cases`, seeded by `--seed`, at most `--cases`):
-    /// each documented bound and enum value, optional fields left out and filled in,
-    /// non-ASCII and emoji text, values drawn from a `pattern`, the empty and the maximal
-    /// array, an extra field where allowed: each gets the documented success (a stream: one
-    /// that ends in its success event), never a 4xx or 5xx.
+    /// Generated valid inputs (`sb_plan::cases`, seeded by `--seed`, at most `--cases`):
+    /// in the JSON body, each documented bound and enum value, optional fields left out and
+    /// filled in, non-ASCII and emoji text, values drawn from a `pattern`, the empty and the
+    /// maximal array, an extra field where allowed; in path and query parameters, each
+    /// valid value of the same kinds (ids excepted): each gets the documented success (a
+    /// stream: one that ends in its success event), never a 4xx or 5xx.
     GeneratedPositive = "generated_positive", Conformance, rules::generated_positive;
     AuthMissingToken = "auth_missing_token", Auth, rules::bearer;
     AuthMalformedToken = "auth_malformed_token", Auth, rules::bearer;
@@ -143,10 +144,11 @@ check_table! {
     /// An id in the request body that names nothing (siteId of no site).
     ErrorUnknownBodyId = "error_unknown_body_id", Errors, rules::unknown_body_id;
     ErrorUnknownId = "error_unknown_id", Errors, rules::unknown_id;
-    /// Generated invalid bodies: each documented constraint (pattern, format, bounds,
-    /// lengths, item counts, enum, type, required, `additionalProperties`, an empty body)
-    /// broken once over the example: a documented 4xx with an Error body (a stream: its
-    /// single error event). A failure prints the seed and a `curl` command reproducing it.
+    /// Generated invalid inputs: each documented constraint of the JSON body (pattern,
+    /// format, bounds, lengths, item counts, enum, type, required, `additionalProperties`,
+    /// an empty body) and of each path and query parameter broken once over the example: a
+    /// documented 4xx with an Error body (a stream: its single error event). A failure
+    /// prints the seed and a `curl` command reproducing it.
     GeneratedNegative = "generated_negative", Errors, rules::generated_negative;
     SseStreamFormat = "sse_stream_format", Sse, rules::stream;
     SseProgress = "sse_progress", Sse, rules::stream_progress;
@@ -189,21 +191,23 @@ pub mod rules {
         )
     }
 
-    /// Valid bodies can be generated from the body's schema (`crate::cases`).
+    /// Valid inputs other than the example can be generated from the JSON body's or the
+    /// path and query parameters' schemas (`crate::cases`).
     pub fn generated_positive(s: Subject<'_>) -> Applicability {
-        json_body(s)?;
         require(
             crate::cases::cases(s.spec, s.op, Default::default()).all_positives > 0,
-            || "no valid body other than the example can be made from its schema".into(),
+            || {
+                "no valid input other than the example can be made from the JSON body's or the parameters' schemas".into()
+            },
         )
     }
 
-    /// The body's schema documents a constraint that can be broken alone.
+    /// The JSON body or a path or query parameter documents a constraint that can be
+    /// broken alone.
     pub fn generated_negative(s: Subject<'_>) -> Applicability {
-        json_body(s)?;
         require(
             crate::cases::cases(s.spec, s.op, Default::default()).all_negatives > 0,
-            || "the body's schema documents no constraint to break".into(),
+            || "neither the JSON body nor a parameter documents a constraint to break".into(),
         )
     }
 
