@@ -4,10 +4,14 @@
 //! from a `pattern`, the empty and the maximal array, an extra field where the schema allows
 //! one) and of bodies that break one documented constraint each (negatives: `pattern`,
 //! `format`, `minimum`/`maximum`, `minLength`/`maxLength`, `minItems`/`maxItems`, `enum`,
-//! `type`, `additionalProperties: false`, a required field missing, an empty body).
+//! `type`, `additionalProperties: false`, a required field missing, an empty body). Path and
+//! query parameters get the same negatives (their `type` aside: in a URL every value is
+//! text), and as positives their enum values, booleans and number bounds (a path parameter:
+//! its enum values alone, since another value may name nothing). Ids (`siteId`, `logoId`)
+//! keep their example values in positives.
 //!
-//! Every case is the request body's example with one field changed or left out, so a
-//! failing case is already its own minimal reproduction: nothing else differs from a body
+//! Every case is the example request with one field or parameter changed or left out, so
+//! a failing case is already its own minimal reproduction: nothing else differs from a body
 //! the contract accepts. The spec's validator is the oracle. A positive is kept only when
 //! the whole body validates. A negative is kept only when its value is invalid against the
 //! field's schema but valid once the one keyword it breaks is removed (so it breaks that

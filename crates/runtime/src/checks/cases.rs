@@ -1,9 +1,9 @@
-//! The generated inputs (`sb_plan::cases`): valid bodies must get the documented success
+//! The generated inputs (`sb_plan::cases`): valid ones must get the documented success
 //! (a stream: one ending in its success event), invalid ones a documented 4xx with an Error
 //! body (a stream: its single error event). Cases run a few at a time; a failure names the
 //! seed and budget that reproduce the run and prints the first failing case as a `curl`
-//! command. Each case is the example body with one field changed, so that command is
-//! already the minimal input.
+//! command. Each case is the example request with one field or parameter changed, so that
+//! command is already the minimal input.
 
 use futures::StreamExt;
 
@@ -15,7 +15,7 @@ use sb_plan::cases::{self, Case, CaseOptions, Payload};
 /// How many cases are in flight at once (a stream's `x-slo.concurrentCalls` lowers it).
 const CONCURRENCY: usize = 8;
 
-/// Each generated valid body gets the documented success, never a 4xx or 5xx.
+/// Each generated valid input gets the documented success, never a 4xx or 5xx.
 pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
     let set = cases::cases(&ctx.spec, &ctx.op, options);
@@ -52,7 +52,7 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     )
 }
 
-/// Each generated invalid body gets a documented 4xx with an Error body (a stream: its
+/// Each generated invalid input gets a documented 4xx with an Error body (a stream: its
 /// single error event).
 pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
