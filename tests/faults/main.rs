@@ -138,6 +138,15 @@ red! {
     sse_stall: SseStall breaks GENERATION "generatePage" SseTerminal;
     sse_no_error_event: SseNoErrorEvent breaks GENERATION "generatePage" SseErrorEvent;
     sse_no_error_event_bad_input: SseNoErrorEvent breaks GENERATION "generatePage" ErrorOutOfRange;
+    // Generated inputs (`sb_plan::cases`): valid ones refused or crashing, invalid ones accepted.
+    pattern_not_enforced: PatternNotEnforced breaks AGENTS "generateLogo" GeneratedNegative;
+    pattern_not_enforced_stream: PatternNotEnforced breaks GENERATION "generatePage" GeneratedNegative;
+    format_not_enforced: FormatNotEnforced breaks GENERATION "generatePage" GeneratedNegative;
+    max_items_500: MaxItems500 breaks AGENTS "generateLogo" GeneratedPositive;
+    optional_field_required: OptionalFieldRequired breaks AGENTS "generateLogo" GeneratedPositive;
+    non_ascii_500_generated: NonAscii500 breaks GENERATION "generatePage" GeneratedPositive;
+    extra_field_rejected_generated: ExtraFieldRejected breaks VALIDATION "createDeployment" GeneratedPositive;
+    query_enum_ignored_generated: QueryEnumIgnored breaks AGENTS "getLogoImage" GeneratedNegative;
     // Family 7: performance budgets.
     slow_responses: SlowResponses breaks GENERATION "listTemplates" PerfBudget;
     serialised_generations: SerialisedGenerations breaks GENERATION "generatePage" ConcurrentBudget;

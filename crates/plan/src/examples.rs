@@ -220,6 +220,15 @@ impl Synth<'_> {
 /// `None` when the pattern uses what `regex-syntax` does not parse (look-around,
 /// back-references) or no bounded candidate is valid.
 pub fn pattern_value(spec: &Spec, schema: &Value, pattern: &str) -> Option<String> {
+    // Seeded per pattern: the same spec always gives the same value.
+    let seed = pattern.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    pattern_sample(spec, schema, pattern, seed)
+}
+
+/// Like [`pattern_value`], drawn with `seed` (the generated cases, `crate::cases`, vary it).
+pub fn pattern_sample(spec: &Spec, schema: &Value, pattern: &str, seed: u64) -> Option<String> {
     use rand::SeedableRng;
     use rand::distributions::Distribution;
     let parse = |pattern: &str| {
@@ -238,10 +247,6 @@ pub fn pattern_value(spec: &Spec, schema: &Value, pattern: &str) -> Option<Strin
     }
     let generator = rand_regex::Regex::with_hir(hir, PATTERN_MAX_REPEAT).ok()?;
     let validator = spec.validator(schema).ok()?;
-    // Seeded per pattern: the same spec always gives the same value.
-    let seed = pattern.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     (0..PATTERN_TRIES)
         .map(|_| -> String { generator.sample(&mut rng) })

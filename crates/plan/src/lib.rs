@@ -3,6 +3,7 @@
 //! the results and reports of a run. The emitter and `cargo xtask` build on this crate only,
 //! so they keep working while a spec change breaks code compiled against the typed clients.
 
+pub mod cases;
 pub mod encode;
 pub mod examples;
 pub mod negative;

@@ -296,7 +296,7 @@ fn zero_trailing_hex(example: &str) -> String {
 /// An object schema with its `allOf` members merged (through the model's one merge,
 /// `sb_spec::resolve::object_view`, which is bounded against `$ref` cycles): its own
 /// keywords, plus all `properties` and `required` names. `None` when it has no properties.
-fn object_schema(spec: &Spec, schema: &Value) -> Option<Map<String, Value>> {
+pub(crate) fn object_schema(spec: &Spec, schema: &Value) -> Option<Map<String, Value>> {
     let node = sb_spec::resolve::deref(spec, schema, "").ok()?;
     let view = sb_spec::resolve::object_view(spec, &node).ok()?;
     if view.properties.is_empty() {
@@ -335,7 +335,10 @@ fn required(schema: &Map<String, Value>) -> Vec<String> {
 }
 
 /// Properties sorted by name, each resolved.
-fn properties(spec: &Spec, schema: &Map<String, Value>) -> Vec<(String, Map<String, Value>)> {
+pub(crate) fn properties(
+    spec: &Spec,
+    schema: &Map<String, Value>,
+) -> Vec<(String, Map<String, Value>)> {
     let mut out: Vec<_> = schema
         .get("properties")
         .and_then(Value::as_object)
@@ -358,7 +361,7 @@ fn property(spec: &Spec, schema: &Map<String, Value>, name: &str) -> Option<Valu
     spec.resolve(prop, "").ok().cloned()
 }
 
-fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
+pub(crate) fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
     Some(match prop.get("type")?.as_str()? {
         "string" => json!(12345),
         "integer" | "number" => json!("not-a-number"),

@@ -43,6 +43,23 @@ pub struct TargetOptions {
     /// (or not yet valid) by a little more than this must be refused.
     #[arg(long, env = "SB_JWT_LEEWAY_SECS", default_value_t = 60)]
     pub jwt_leeway_secs: u64,
+    /// Seed of the generated inputs (`generated_positive`, `generated_negative`): the same
+    /// seed gives the same cases; a failure names the seed it ran with.
+    #[arg(long, env = "SB_SEED", default_value_t = crate::cases::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Most generated cases per operation, for valid and for invalid inputs each (1 to 512).
+    #[arg(long, env = "SB_CASES", default_value_t = crate::cases::DEFAULT_CASES,
+          value_parser = parse_cases)]
+    pub cases: usize,
+}
+
+/// `--cases`: a whole number from 1 to [`crate::cases::MAX_CASES`].
+fn parse_cases(text: &str) -> Result<usize, String> {
+    let max = crate::cases::MAX_CASES;
+    match text.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a number of cases from 1 to {max}")),
+    }
 }
 
 /// The default cap on one response body: 16 MiB, far above any Site Builder answer and far
@@ -63,6 +80,8 @@ impl Default for TargetOptions {
             sse_idle_secs: 15,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             jwt_leeway_secs: 60,
+            seed: crate::cases::DEFAULT_SEED,
+            cases: crate::cases::DEFAULT_CASES,
         }
     }
 }
@@ -93,6 +112,12 @@ impl TargetOptions {
             jwt_leeway_secs: var("SB_JWT_LEEWAY_SECS")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(defaults.jwt_leeway_secs),
+            seed: var("SB_SEED")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(defaults.seed),
+            cases: var("SB_CASES")
+                .and_then(|v| parse_cases(&v).ok())
+                .unwrap_or(defaults.cases),
         }
     }
 
@@ -105,6 +130,8 @@ impl TargetOptions {
             ("SB_SSE_IDLE_SECS", self.sse_idle_secs.to_string()),
             ("SB_MAX_BODY_BYTES", self.max_body_bytes.to_string()),
             ("SB_JWT_LEEWAY_SECS", self.jwt_leeway_secs.to_string()),
+            ("SB_SEED", self.seed.to_string()),
+            ("SB_CASES", self.cases.to_string()),
         ];
         let optional = [
             ("SB_BASE_URL", &self.base_url),
@@ -119,6 +146,14 @@ impl TargetOptions {
                 .filter_map(|(name, value)| value.clone().map(|v| (name, v))),
         );
         env
+    }
+
+    /// The seed and budget of the generated inputs.
+    pub fn case_options(&self) -> crate::cases::CaseOptions {
+        crate::cases::CaseOptions {
+            seed: self.seed,
+            budget: self.cases,
+        }
     }
 
     /// A short description for reports: "embedded reference provider" or the base URL.

@@ -108,6 +108,13 @@ check_table! {
     /// Valid bodies the examples do not show (an extra field the schema allows, non-ASCII
     /// text, values at their documented bounds) get the documented success, never a 4xx/5xx.
     PositiveVariants = "positive_variants", Conformance, rules::positive_variants;
+    /// Generated valid inputs (`sb_plan::cases`, seeded by `--seed`, at most `--cases`):
+    /// in the JSON body, each documented bound and enum value, optional fields left out and
+    /// filled in, non-ASCII and emoji text, values drawn from a `pattern`, the empty and the
+    /// maximal array, an extra field where allowed; in path and query parameters, each
+    /// valid value of the same kinds (ids excepted): each gets the documented success (a
+    /// stream: one that ends in its success event), never a 4xx or 5xx.
+    GeneratedPositive = "generated_positive", Conformance, rules::generated_positive;
     AuthMissingToken = "auth_missing_token", Auth, rules::bearer;
     AuthMalformedToken = "auth_malformed_token", Auth, rules::bearer;
     AuthWrongSignature = "auth_wrong_signature", Auth, rules::bearer;
@@ -140,6 +147,12 @@ check_table! {
     /// An id in the request body that names nothing (siteId of no site).
     ErrorUnknownBodyId = "error_unknown_body_id", Errors, rules::unknown_body_id;
     ErrorUnknownId = "error_unknown_id", Errors, rules::unknown_id;
+    /// Generated invalid inputs: each documented constraint of the JSON body (pattern,
+    /// format, bounds, lengths, item counts, enum, type, required, `additionalProperties`,
+    /// an empty body) and of each path and query parameter broken once over the example: a
+    /// documented 4xx with an Error body (a stream: its single error event). A failure
+    /// prints the seed and a `curl` command reproducing it.
+    GeneratedNegative = "generated_negative", Errors, rules::generated_negative;
     SseStreamFormat = "sse_stream_format", Sse, rules::stream;
     SseProgress = "sse_progress", Sse, rules::stream_progress;
     SseTerminal = "sse_terminal", Sse, rules::stream_terminal;
@@ -193,6 +206,26 @@ pub mod rules {
         require(
             !negative::positive_variants(s.spec, s.op).is_empty(),
             || "the body's schema leaves nothing to vary".into(),
+        )
+    }
+
+    /// Valid inputs other than the example can be generated from the JSON body's or the
+    /// path and query parameters' schemas (`crate::cases`).
+    pub fn generated_positive(s: Subject<'_>) -> Applicability {
+        require(
+            crate::cases::cases(s.spec, s.op, Default::default()).all_positives > 0,
+            || {
+                "no valid input other than the example can be made from the JSON body's or the parameters' schemas".into()
+            },
+        )
+    }
+
+    /// The JSON body or a path or query parameter documents a constraint that can be
+    /// broken alone.
+    pub fn generated_negative(s: Subject<'_>) -> Applicability {
+        require(
+            crate::cases::cases(s.spec, s.op, Default::default()).all_negatives > 0,
+            || "neither the JSON body nor a parameter documents a constraint to break".into(),
         )
     }
 

@@ -77,6 +77,8 @@ faults! {
     ExtraFieldRejected => "extra-field-rejected", "a request body with a field the schema allows but the server does not know is refused 400";
     NonAscii500 => "non-ascii-500", "a request body with non-ASCII text is answered 500";
     Boundary500 => "boundary-500", "a string of 1000 characters or more (at a documented maxLength) is answered 500";
+    MaxItems500 => "max-items-500", "generateLogo with `colors` at its maxItems (5) is answered 500";
+    OptionalFieldRequired => "optional-field-required", "generateLogo refuses a body without `style`, which the schema leaves optional";
     // Errors.
     Validation500 => "validation-500", "invalid input is answered 500 instead of 400";
     ErrorBodyMissingCode => "error-body-missing-code", "Error bodies lack the `code` field";
@@ -87,6 +89,8 @@ faults! {
     RequestIdMismatch => "request-id-mismatch", "an Error body's requestId differs from the X-Request-Id header";
     WrongMethodEmptyBody => "wrong-method-empty-body", "405 (method not allowed) comes with an empty body instead of an Error";
     QueryEnumIgnored => "query-enum-ignored", "getLogoImage serves `?size=` values outside its enum instead of a 400";
+    PatternNotEnforced => "pattern-not-enforced", "a hex colour breaking its documented `pattern` (`#0066C!`) is accepted, coerced to #000000 instead of refused";
+    FormatNotEnforced => "format-not-enforced", "generatePage accepts a `brandAssets.logo` that is not a URI (its documented `format`), dropping it instead of refusing";
     UnknownSiteJson404 => "unknown-site-json-404", "generatePage with an unknown siteId answers 404 JSON instead of a stream holding one error event";
     // Server-Sent Events.
     // Token lifetime.

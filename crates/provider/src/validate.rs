@@ -71,7 +71,7 @@ fn string<'a>(
     }
 }
 
-fn hex_color(s: &str, path: &str) -> Result<(), Invalid> {
+pub fn hex_color(s: &str, path: &str) -> Result<(), Invalid> {
     let ok = s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit());
     if ok {
         Ok(())
@@ -80,7 +80,7 @@ fn hex_color(s: &str, path: &str) -> Result<(), Invalid> {
     }
 }
 
-fn is_uri(s: &str) -> bool {
+pub fn is_uri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };

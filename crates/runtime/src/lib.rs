@@ -10,6 +10,7 @@ pub mod checks;
 pub use sb_plan::{examples, negative, outcome, plan, report};
 pub mod context;
 pub mod record;
+pub mod repro;
 pub mod request;
 pub mod target;
 pub mod tokens;

@@ -25,6 +25,8 @@ pub async fn generate_logo(
         }
         other => other?,
     };
+    let mut value = value;
+    super::lenient::apply(&state, super::lenient::Request::Logo, &mut value)?;
     let request = crate::validate::logo_request(&value).map_err(|i| ApiError::validation(i.0))?;
     super::refuse_unknown_fields(&state, &value, &request)?;
     let style = request.style.map_or("modern".to_owned(), |s| s.to_string());

@@ -58,6 +58,9 @@ pub async fn generate_page(
     {
         *prompt = Value::String("Untitled page".to_owned());
     }
+    if let Err(e) = super::lenient::apply(&state, super::lenient::Request::Generation, &mut value) {
+        return single_error(&state, e.code, &e.message);
+    }
     let request = match validate::generation_request(&value) {
         Ok(request) => request,
         Err(invalid) => return single_error(&state, "VALIDATION_ERROR", &invalid.0),

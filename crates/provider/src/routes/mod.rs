@@ -3,6 +3,7 @@
 mod agents;
 mod deployments;
 mod generation;
+mod lenient;
 mod validation;
 mod versions;
 

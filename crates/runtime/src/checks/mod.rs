@@ -4,6 +4,7 @@
 //! [`crate::evaluate`].
 
 pub mod auth;
+pub mod cases;
 pub mod concurrency;
 pub mod conformance;
 pub mod cors;
@@ -24,6 +25,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
     match check {
         Conformance => conformance::positive(ctx).await.into(),
         PositiveVariants => conformance::variants(ctx).await.into(),
+        GeneratedPositive => cases::positive(ctx).await.into(),
         TypedClient => {
             Verdict::skip("the typed check needs its generated client call (sb_runtime::run_typed)")
         }
@@ -53,6 +55,7 @@ pub async fn run(ctx: &Ctx<'_>, check: Check) -> Verdict {
         ErrorWrongMethod => errors::wrong_method(ctx).await.into(),
         ErrorUnknownBodyId => errors::unknown_body_id(ctx).await.into(),
         ErrorUnknownId => errors::unknown_id(ctx).await.into(),
+        GeneratedNegative => cases::negative(ctx).await.into(),
         SseStreamFormat => sse::stream_format(ctx).await.into(),
         SseProgress => sse::progress(ctx).await.into(),
         SseTerminal => sse::terminal(ctx).await.into(),

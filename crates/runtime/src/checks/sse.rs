@@ -16,14 +16,24 @@ use crate::request::{self, RawResponse, RequestPlan};
 
 /// Sends the request and returns the response head (empty body) and a reader on its body.
 pub async fn open(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<(RawResponse, SseReader), Failure> {
-    let client = ctx
-        .target
-        .streaming_http()
-        .map_err(|e| fail(e.to_string()))?;
+    open_with(ctx, &streaming_client(ctx)?, plan).await
+}
+
+/// The client streams are read with (no total timeout; [`open`] makes one per stream).
+pub fn streaming_client(ctx: &Ctx<'_>) -> Result<reqwest::Client, Failure> {
+    ctx.target.streaming_http().map_err(|e| fail(e.to_string()))
+}
+
+/// [`open`] on `client` (from [`streaming_client`]), for checks that open many streams.
+pub async fn open_with(
+    ctx: &Ctx<'_>,
+    client: &reqwest::Client,
+    plan: &RequestPlan,
+) -> Result<(RawResponse, SseReader), Failure> {
     let mut plan = plan.clone();
     plan.headers
         .push(("Accept".into(), "text/event-stream".into()));
-    let request = request::build(ctx, &client, &plan)?;
+    let request = request::build(ctx, client, &plan)?;
     if let Some(down) = ctx.target.unreachable() {
         return Err(fail(down));
     }
@@ -92,8 +102,17 @@ pub struct Stream<'c> {
 
 /// Opens and records a whole stream, stopping at a terminal event.
 pub async fn record<'c>(ctx: &'c Ctx<'_>, plan: &RequestPlan) -> Result<Stream<'c>, Failure> {
+    record_with(ctx, &streaming_client(ctx)?, plan).await
+}
+
+/// [`record`] on `client` (from [`streaming_client`]).
+pub async fn record_with<'c>(
+    ctx: &'c Ctx<'_>,
+    client: &reqwest::Client,
+    plan: &RequestPlan,
+) -> Result<Stream<'c>, Failure> {
     let contract = contract(ctx)?;
-    let (head, reader) = open(ctx, plan).await?;
+    let (head, reader) = open_with(ctx, client, plan).await?;
     let recording = reader
         .record(limits(ctx), |e| sb_stream::is_terminal(contract, e))
         .await;
@@ -184,7 +203,16 @@ pub async fn error_event(ctx: &Ctx<'_>) -> Outcome {
 
 /// A stream holding exactly the error event, valid against its schema.
 pub async fn expect_single_error(ctx: &Ctx<'_>, plan: &RequestPlan) -> Outcome {
-    let stream = record(ctx, plan).await?;
+    expect_single_error_with(ctx, &streaming_client(ctx)?, plan).await
+}
+
+/// [`expect_single_error`] on `client` (from [`streaming_client`]).
+pub async fn expect_single_error_with(
+    ctx: &Ctx<'_>,
+    client: &reqwest::Client,
+    plan: &RequestPlan,
+) -> Outcome {
+    let stream = record_with(ctx, client, plan).await?;
     check_format(ctx, &stream)?;
     stream.judged.ended()?;
     let error = stream.judged.single_error()?;
