@@ -444,21 +444,8 @@ pub mod rules {
     }
 }
 
-/// The response headers a browser lets a page's script read without
-/// Access-Control-Expose-Headers (the Fetch standard's CORS-safelisted response headers).
-pub fn cors_safelisted(name: &str) -> bool {
-    [
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    ]
-    .iter()
-    .any(|h| h.eq_ignore_ascii_case(name))
-}
+// Where the CORS checks and the proxy find it too (one list of safelisted headers).
+pub use sb_spec::cors_safelisted;
 
 /// Whether every security scheme `op` requires is an HTTP bearer token (the auth family
 /// forges JWTs, so it only applies to bearer schemes).

@@ -1,6 +1,7 @@
 //! `sb-proxy`: a loopback proxy a frontend developer points the dev server at. It forwards
-//! every request to the upstream API (event streams chunk by chunk, never buffered), checks
-//! each request, response and event against the contract model ([`check`]), prints each
+//! every request to the upstream API (event streams chunk by chunk, never buffered), matches
+//! it to its operation ([`routes`]), checks each request, response and event by the contract
+//! rules of `sb-rules` (the ones the generated checks fail with), prints each
 //! violation the moment it is seen, logs them as JSONL, and records what the frontend uses
 //! as a consumer file ([`record`]) for `cargo xtask compat`.
 //!
@@ -8,8 +9,8 @@
 //! (forwarding) and by `sb-stream`'s limits (validation); a stream outgrowing the validator's
 //! cap is still forwarded, only no longer checked.
 
-pub mod check;
 pub mod record;
+pub mod routes;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,13 +26,14 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{HeaderMap, HeaderName, Method, StatusCode};
+use sb_rules::{Finding, Kind, header};
 use sb_spec::{Location, Spec, media_essence};
-use sb_stream::{SseLimits, SseReader};
+use sb_stream::{Judged, SseLimits, SseReader};
 use serde::Serialize;
 use serde_json::Value;
 
-use check::{Finding, Kind, Route, Routes, header};
 use record::{CorsRec, Observation, Recorder};
+use routes::{Route, Routes};
 
 /// Bounds on what the proxy reads.
 #[derive(Debug, Clone, Copy)]
@@ -105,27 +107,17 @@ pub struct Violation {
 }
 
 impl std::fmt::Display for Violation {
+    /// The exchange, then the finding in the words a failing generated check uses.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let f_ = &self.finding;
         write!(
             f,
-            "VIOLATION [{}] {} {} {}",
-            f_.kind.name(),
-            self.operation,
-            self.method,
-            self.path
+            "VIOLATION {} {} {}",
+            self.operation, self.method, self.path
         )?;
         if let Some(status) = self.status {
             write!(f, " -> {status}")?;
         }
-        if !f_.at.is_empty() {
-            write!(f, " at {}", f_.at)?;
-        }
-        write!(
-            f,
-            "\n    expected {} (spec {})\n    got {}",
-            f_.expected, f_.pointer, f_.preview
-        )
+        write!(f, "\n    {}", self.finding)
     }
 }
 
@@ -419,7 +411,7 @@ impl Shared {
     }
 
     fn origin_allowed(&self, origin: &str) -> bool {
-        check::origin_allowed(&self.allowed_origins, origin)
+        sb_rules::origin_allowed(&self.allowed_origins, origin)
     }
 
     /// Request findings are violations unless the upstream rejected the request as the
@@ -593,7 +585,13 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             );
         }
         Some(route) if !preflight => {
-            request_findings = check::request(route, query.as_deref(), &parts.headers, &body);
+            request_findings = sb_rules::request(
+                &route.spec,
+                &route.op,
+                query.as_deref(),
+                &parts.headers,
+                &body,
+            );
         }
         Some(_) => {}
     }
@@ -633,11 +631,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     // CORS, on every request a browser marks with its Origin.
     if let (Some(origin), Some(route)) = (&origin, &route) {
         let allowed = shared.origin_allowed(origin);
-        let pointer = route
-            .op
-            .cors
-            .as_ref()
-            .map_or_else(|| route.op.pointer.clone(), |c| c.pointer.clone());
+        let pointer = sb_rules::cors_pointer(&route.op);
         let requested = if preflight {
             Some((
                 requested_method.as_deref().unwrap_or_default(),
@@ -649,7 +643,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         shared.report(
             &ex,
             Some(status),
-            check::cors(&pointer, allowed, origin, &headers, requested),
+            sb_rules::cors(&pointer, allowed, origin, &headers, requested),
         );
     }
 
@@ -708,8 +702,18 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .0;
     };
 
-    let (documented, head_findings) = check::response_head(&route.op, status, &headers);
+    // The head is judged before the body is read (a stream's body never is, whole).
+    let (documented, head_findings) = sb_rules::response_head(&route.op, status, &headers, &[]);
     shared.report(&ex, Some(status), head_findings);
+    if let (Some(documented), Some(origin)) = (documented, &origin)
+        && shared.origin_allowed(origin)
+    {
+        shared.report(
+            &ex,
+            Some(status),
+            sb_rules::expose_headers(documented, &headers),
+        );
+    }
     let media = content_type.as_deref().map(media_essence);
     let stream =
         route.op.stream.as_ref().filter(|_| {
@@ -754,7 +758,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     .await;
     if let (Some(documented), Some(ct), Some(bytes)) = (documented, content_type.as_deref(), &bytes)
     {
-        let (value, findings) = check::response_body(&route.spec, documented, ct, bytes);
+        let (value, findings) = sb_rules::response_body(&route.spec, documented, ct, bytes);
         shared.report(&ex, Some(status), findings);
         obs.response_body = value;
     }
@@ -889,7 +893,7 @@ fn stream_through(
                 let mut seen = lock(&seen);
                 let index = seen.0;
                 seen.0 += 1;
-                let (typed, findings) = check::event(&route.spec, &contract, index, &event.data);
+                let (typed, findings) = sb_rules::event(&route.spec, &contract, index, &event.data);
                 shared.report(&ex, Some(status), findings);
                 if let Some(typed) = typed {
                     seen.1.push(typed);
@@ -909,7 +913,10 @@ fn stream_through(
                 events.len()
             );
         } else {
-            shared.report(&ex, Some(status), check::stream_end(&contract, recording));
+            let judged = Judged::new(&contract, recording);
+            let mut findings = sb_rules::stream_shape(&judged);
+            findings.extend(sb_rules::stream_end(&judged));
+            shared.report(&ex, Some(status), findings);
         }
         shared.settle_request(&ex, status, request_findings, rejected);
         obs.events = events;

@@ -1,15 +1,20 @@
 //! The proxy on loopback in front of the embedded provider: a valid call passes without a
 //! violation, a provider fault that breaks a schema is reported, a recorded consumer file
-//! passes compat, and the time to the first streamed byte through the proxy is measured
-//! against the direct one (printed, not asserted: timing on a shared CI machine is noise).
+//! passes compat, the time to the first streamed byte through the proxy is measured against
+//! the direct one (printed, not asserted: timing on a shared CI machine is noise), and the
+//! proxy and the generated checks agree: a check run through the proxy against a broken
+//! provider fails with the very finding the proxy logs for that traffic (one rule set,
+//! `sb-rules`).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use sb_provider::{Config, Fault, Pacing};
-use sb_proxy::Proxy;
-use sb_proxy::check::Kind;
+use sb_proxy::{Proxy, Violation};
+use sb_rules::Kind;
+use sb_runtime::{Check, Harness, Op, SpecSource, Target, TargetOptions, Verdict};
+use sitebuilder_contract::specs;
 
 const TENANT: &str = sb_provider::DEMO_TENANT;
 
@@ -251,4 +256,120 @@ async fn time_to_first_streamed_byte_through_the_proxy_is_close_to_direct() {
     let summary = s.proxy.stop().await.expect("stops");
     println!("{summary}");
     assert_eq!(summary.violation_count, 0, "{summary}");
+}
+
+/// Runs the generated check `check` on `op` through the proxy, in front of a provider with
+/// `fault` on; returns the check's failure reason and what the proxy logged, once the proxy
+/// logged a finding of `kind` (stream events are judged as they pass, so this waits for the
+/// validator, up to 10 s).
+async fn through_the_proxy(
+    fault: Fault,
+    spec: specs::Spec,
+    op: &'static str,
+    check: Check,
+    kind: Kind,
+) -> (String, Vec<Violation>) {
+    let config = Config {
+        faults: [fault].into(),
+        pacing: Pacing::instant(),
+        ..Config::default()
+    };
+    let launched = sb_suites::harness::launch(config)
+        .await
+        .expect("the provider starts");
+    let specs = sb_suites::harness::specs()
+        .expect("the specs load")
+        .into_values()
+        .collect();
+    let mut proxy_config = sb_proxy::Config::new(launched.base_url.clone(), specs);
+    proxy_config.print = false;
+    let proxy = Proxy::start(proxy_config, SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .expect("the proxy starts");
+    let options = TargetOptions {
+        base_url: Some(proxy.url()),
+        jwt_secret: Some(launched.jwt_secret.clone()),
+        sse_idle_secs: 2,
+        ..TargetOptions::default()
+    };
+    let target = Target::connect(&options, &Harness::deployment("proxy agreement"))
+        .await
+        .expect("the target is the proxy");
+    let op = Op {
+        spec: SpecSource {
+            file: spec.file,
+            text: spec.text,
+        },
+        id: op,
+    };
+    let reason = match sb_runtime::evaluate(&target, op, check).await {
+        Verdict::Fail { reason } => reason,
+        other => panic!(
+            "{check:?} on {} with {fault}: expected a red, got {other:?}",
+            op.id
+        ),
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut violations = proxy.violations();
+    while !violations.iter().any(|v| v.finding.kind == kind) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        violations = proxy.violations();
+    }
+    drop(launched);
+    (reason, violations)
+}
+
+/// The check's reason holds, word for word, a finding of `kind` the proxy logged for the
+/// operation `op` (`spec:op` in the log).
+fn agree(reason: &str, violations: &[Violation], op: &str, kind: Kind) {
+    let suffix = format!(":{op}");
+    let logged: Vec<String> = violations
+        .iter()
+        .filter(|v| v.operation.ends_with(&suffix) && v.finding.kind == kind)
+        .map(|v| v.finding.to_string())
+        .collect();
+    let agreed = logged
+        .iter()
+        .find(|finding| reason.contains(finding.as_str()));
+    if let Some(finding) = agreed {
+        eprintln!("{op}: the check and the proxy agree: {finding}");
+    }
+    assert!(
+        agreed.is_some(),
+        "the check failed with\n  {reason}\nbut the proxy logged for {op} ({kind})\n  {}",
+        logged.join("\n  ")
+    );
+}
+
+macro_rules! agreement {
+    ($($name:ident: $fault:ident, $spec:ident $op:literal $check:ident, $kind:ident;)*) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let (reason, violations) = through_the_proxy(
+                Fault::$fault,
+                specs::$spec,
+                $op,
+                Check::$check,
+                Kind::$kind,
+            )
+            .await;
+            agree(&reason, &violations, $op, Kind::$kind);
+        }
+    )*};
+}
+
+agreement! {
+    // A body that breaks its schema, at the root and at a field.
+    agree_on_a_missing_required_field: MissingRequiredField, VALIDATION "validateSite" Conformance, Body;
+    agree_on_a_wrong_field_type: WrongFieldType, GENERATION "listTemplates" Conformance, Body;
+    // A required response header left out.
+    agree_on_a_missing_required_header: MissingRequestId, AGENTS "generateLogo" Conformance, Header;
+    // CORS: a preflight, a disallowed origin let in, a documented header kept from the page.
+    agree_on_cors_without_vary: CorsNoVary, AGENTS "generateLogo" CorsPreflightAllowed, Cors;
+    agree_on_cors_allowing_any_origin: CorsAllowAnyOrigin, GENERATION "listTemplates" CorsPreflightDisallowed, Cors;
+    agree_on_cors_hiding_a_header: CorsNoExposeHeaders, GENERATION "generatePage" CorsExposeHeaders, Cors;
+    // The stream: an event of no documented type, an event breaking its schema, the x-stream rules.
+    agree_on_an_unknown_event_type: SseUnknownType, GENERATION "generatePage" SseStreamFormat, Event;
+    agree_on_an_event_breaking_its_schema: SseBrandScoreOutOfRange, GENERATION "generatePage" SseTerminal, Event;
+    agree_on_decreasing_progress: SseProgressDecreases, GENERATION "generatePage" SseProgress, Stream;
 }

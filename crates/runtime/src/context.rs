@@ -1,15 +1,28 @@
 //! What a check runs with: the target, the parsed spec and the operation, plus helpers that
-//! validate responses against the spec.
+//! judge responses by the contract rules of `sb-rules` (the ones the validating proxy logs
+//! traffic with): a failing check's reason is the rules' message.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use sb_rules::{Finding, Kind};
 use sb_spec::{Operation, Response, Spec};
 use serde_json::Value;
 
 use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{RawResponse, preview};
+
+/// How many findings a failure names (the rest are counted).
+pub const FINDINGS_SHOWN: usize = 3;
+
+/// A failure whose reason is `findings`' message (`sb_rules::message`); `Ok` when none.
+pub fn judged(findings: &[Finding]) -> Outcome {
+    match sb_rules::message(findings, FINDINGS_SHOWN) {
+        Some(message) => Err(fail(message)),
+        None => Ok(()),
+    }
+}
 use crate::target::Target;
 use crate::tokens::{TokenKind, Tokens};
 
@@ -112,92 +125,39 @@ impl<'a> Ctx<'a> {
     }
 
     /// The documented response for `status`, or a failure naming the undocumented status
-    /// (any 5xx fails too: a provider error is never a pass).
+    /// (any 5xx fails too: a provider error is never a pass), by the rule `sb_rules::status`.
     pub fn documented(&self, response: &RawResponse) -> Result<&Response, Failure> {
-        if response.status >= 500 {
-            return Err(fail(format!(
-                "server error {}: {}",
-                response.status,
-                preview(&response.body)
-            )));
-        }
-        self.op.documents_status(response.status).ok_or_else(|| {
-            fail(format!(
-                "status {} is not documented for {} (documented: {})",
-                response.status,
-                self.op.id,
-                self.op
-                    .responses
-                    .iter()
-                    .map(|r| r.status.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })
+        let (documented, findings) = sb_rules::status(&self.op, response.status, &response.body);
+        judged(&findings)?;
+        documented.ok_or_else(|| fail(format!("status {} is not documented", response.status)))
     }
 
-    /// Checks `response` against the documented response for its status: Content-Type,
-    /// required headers, and (for JSON) the body against the schema. Returns the JSON body.
+    /// Checks `response` against the documented response for its status (`sb_rules`'
+    /// `response_head`: status, required headers, Content-Type; then `response_body`: a JSON
+    /// body valid against its schema). Returns the JSON body.
     pub fn conforms(&self, response: &RawResponse) -> Result<Option<Value>, Failure> {
-        let documented = self.documented(response)?;
-        for header in documented.headers.iter().filter(|h| h.required) {
-            if response.header(&header.name).is_none() {
-                return Err(fail(format!(
-                    "status {}: required response header `{}` is missing",
-                    response.status, header.name
-                )));
-            }
-        }
-        if documented.content.is_empty() {
-            return Ok(None);
-        }
-        let media = response.media_type().ok_or_else(|| {
-            fail(format!(
-                "status {}: no Content-Type (documented: {})",
-                response.status,
-                media_names(documented)
-            ))
-        })?;
-        let Some(documented_media) = documented.content.iter().find(|m| m.name == media) else {
+        let (documented, findings) =
+            sb_rules::response_head(&self.op, response.status, &response.headers, &response.body);
+        judged(&findings)?;
+        let Some(documented) = documented else {
             return Err(fail(format!(
-                "status {}: Content-Type `{media}` is not documented (documented: {})",
-                response.status,
-                media_names(documented)
+                "status {} is not documented",
+                response.status
             )));
         };
-        if !media.contains("json") {
+        let Some(content_type) = response.header("content-type") else {
             return Ok(None);
-        }
-        let body = response.json()?;
-        if let Some(schema) = &documented_media.schema {
-            self.validate(schema, &body, &format!("status {} body", response.status))?;
-        }
-        Ok(Some(body))
+        };
+        let (body, findings) =
+            sb_rules::response_body(&self.spec, documented, content_type, &response.body);
+        judged(&findings)?;
+        Ok(body)
     }
 
-    /// Validates `value` against `schema` (an OpenAPI schema object or `$ref`).
-    pub fn validate(&self, schema: &Value, value: &Value, what: &str) -> Outcome {
-        let validator = self
-            .spec
-            .validator(schema)
-            .map_err(|e| fail(format!("cannot compile the schema for {what}: {e}")))?;
-        let errors: Vec<String> = validator
-            .iter_errors(value)
-            .take(3)
-            .map(|e| {
-                let at = e.instance_path().to_string();
-                let at = if at.is_empty() { "/".to_string() } else { at };
-                format!("at {at}: {e}")
-            })
-            .collect();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(fail(format!(
-                "{what} does not match its schema: {}",
-                errors.join("; ")
-            )))
-        }
+    /// Validates `value` against `schema` (an OpenAPI schema object or `$ref`, found at
+    /// `pointer` in the spec) by the rule `sb_rules::schema`; `kind` says what the value is.
+    pub fn validate(&self, kind: Kind, schema: &Value, value: &Value, pointer: &str) -> Outcome {
+        judged(&sb_rules::schema(&self.spec, schema, value, kind, pointer))
     }
 
     /// Checks an error response: documented status in `expected` (empty: any documented
@@ -267,13 +227,4 @@ impl<'a> Ctx<'a> {
             .filter(|s| self.op.responses.iter().any(|r| r.status == s.to_string()))
             .collect()
     }
-}
-
-fn media_names(response: &Response) -> String {
-    response
-        .content
-        .iter()
-        .map(|m| m.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }

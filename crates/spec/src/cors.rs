@@ -63,3 +63,19 @@ impl Spec {
         }))
     }
 }
+
+/// The response headers a browser lets a page's script read without
+/// Access-Control-Expose-Headers (the Fetch standard's CORS-safelisted response headers).
+pub fn cors_safelisted(name: &str) -> bool {
+    [
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
+}

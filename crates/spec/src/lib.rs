@@ -13,7 +13,7 @@ mod schema;
 pub mod stream;
 mod tenancy;
 
-pub use cors::Cors;
+pub use cors::{Cors, cors_safelisted};
 pub use endpoint::Endpoint;
 pub use error::SpecError;
 pub use lint::{Problem, Scope, lint, lint_str, operation_problems};

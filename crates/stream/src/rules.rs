@@ -1,8 +1,9 @@
-//! The one rule set on an event stream: format, progress, the terminal event, the error
-//! event and the time budgets, as pure functions of a recorded stream and the stream's
-//! contract ([`sb_spec::EventStream`], with its `x-stream` semantics) and budget
-//! ([`sb_spec::Slo`]). The generated checks, the typed check, the suites, `compat --live`
-//! and the perf report all judge streams with these functions, so they cannot disagree.
+//! The one rule set on an event stream as a whole: its end, progress, the terminal event,
+//! the error event and the time budgets, as pure functions of a recorded stream and the
+//! stream's contract ([`sb_spec::EventStream`], with its `x-stream` semantics) and budget
+//! ([`sb_spec::Slo`]). The generated checks, the typed check, the suites, `compat --live`,
+//! the proxy and the perf report all judge streams with these functions, so they cannot
+//! disagree. Each event on its own (JSON, documented type, schema) is judged by `sb-rules`.
 
 use std::time::Duration;
 
@@ -150,40 +151,6 @@ impl<'c> Judged<'c> {
             .kind
             .as_deref()
             .is_some_and(|k| self.contract.is_terminal(k))
-    }
-
-    /// Every line is an SSE field, there is an event, every event's data is JSON, valid
-    /// against the event schema (`validate(schema, value, what)`), of a documented type.
-    pub fn format(&self, validate: &dyn Fn(&Value, &Value, &str) -> Rule) -> Rule {
-        if let Some(line) = self.stray_lines.first() {
-            return Err(format!("a line that is not an SSE field: `{line}`"));
-        }
-        if self.events.is_empty() {
-            return Err("the stream holds no event".into());
-        }
-        for (index, event) in self.events.iter().enumerate() {
-            let value = event
-                .json
-                .as_ref()
-                .map_err(|e| format!("event {index}: data is not JSON ({e}): {}", event.data))?;
-            validate(&self.contract.schema, value, &format!("event {index}"))?;
-            if self.contract.names_types() {
-                let kind = event.kind.as_deref().unwrap_or("");
-                if !self.contract.events.contains_key(kind) {
-                    return Err(format!(
-                        "event {index}: {} `{kind}` is not documented ({})",
-                        self.contract.property,
-                        self.contract
-                            .events
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Exactly one terminal event, and it is the last: its index.

@@ -24,24 +24,14 @@ async fn generate(target: &Target, prompt: &str) -> Result<(Api, Recorded), Fail
     Ok((api, recorded))
 }
 
-/// The rule `format` on `recorded`, each event validated against the spec's event schema.
-/// An event of an undocumented type is not validated here: the rule itself names its type.
+/// The rule `format` on `recorded` (`sb_rules::format`: every line an SSE field, an event,
+/// each event JSON of a documented type valid against its schema), in the rules' words.
 fn format(target: &Target, recorded: &Recorded) -> Outcome {
     let ctx = Ctx::new(
         target,
         &contract::op(specs::GENERATION, contract::GENERATE_PAGE),
     )?;
-    let stream = recorded.judged.contract;
-    rule(recorded.judged.format(&|schema, value, what| {
-        let documented = !stream.names_types()
-            || stream
-                .type_of(value)
-                .is_some_and(|kind| stream.events.contains_key(kind));
-        if !documented {
-            return Ok(());
-        }
-        ctx.validate(schema, value, what).map_err(|f| f.reason)
-    }))
+    sb_runtime::context::judged(&sb_rules::format(&ctx.spec, &recorded.judged))
 }
 
 /// SSE format: the success response as the stream's media type, every line an SSE field and

@@ -1,6 +1,8 @@
 //! Family 1: a valid request built from the spec's examples gets a documented 2xx with the
 //! documented Content-Type, headers and a body valid against its schema.
 
+use sb_rules::StreamRule;
+
 use crate::context::Ctx;
 use crate::outcome::{Outcome, fail};
 use crate::request::{self, RawResponse, RequestPlan};
@@ -36,15 +38,14 @@ pub async fn variants(ctx: &Ctx<'_>) -> Outcome {
         let result = if ctx.op.is_sse() {
             async {
                 let stream = super::sse::record(ctx, &plan).await?;
-                stream.judged.ended()?;
-                if stream
-                    .judged
-                    .contract
+                let contract = stream.judged.contract;
+                super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
+                if contract
                     .semantics
                     .as_ref()
                     .is_some_and(|s| s.success.is_some())
                 {
-                    stream.judged.succeeded()?;
+                    super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
                 }
                 Ok(())
             }

@@ -1,16 +1,19 @@
-//! Family 6: the Server-Sent Events stream, judged by the one rule set (`sb_stream::rules`)
-//! against the operation's stream contract (`x-stream`) and budget (`x-slo`): Content-Type,
-//! every event JSON valid against the event schema with a documented type, progress, exactly
-//! one terminal event and last, the error event for invalid input, and the time budgets.
+//! Family 6: the Server-Sent Events stream, judged by the one rule set against the
+//! operation's stream contract (`x-stream`) and budget (`x-slo`): Content-Type, every event
+//! JSON of a documented type valid against its schema (`sb_rules::format`, as the proxy
+//! judges each event it forwards), progress, exactly one terminal event and last, the error
+//! event for invalid input (`sb_stream::Judged`, reported as `sb_rules::StreamRule`
+//! findings), and the time budgets.
 
 use std::time::Instant;
 
 use futures::StreamExt;
+use sb_rules::StreamRule;
 use sb_spec::EventStream;
-use sb_stream::{Judged, SseLimits, SseReader};
+use sb_stream::{Judged, Rule, SseLimits, SseReader};
 
 use crate::cause::{Cause, Phase};
-use crate::context::Ctx;
+use crate::context::{Ctx, judged};
 use crate::outcome::{Failure, Measurement, Outcome, Verdict, ensure, fail};
 use crate::request::{self, RawResponse, RequestPlan};
 
@@ -122,10 +125,10 @@ pub async fn record_with<'c>(
     })
 }
 
-fn validator<'a>(
-    ctx: &'a Ctx<'_>,
-) -> impl Fn(&serde_json::Value, &serde_json::Value, &str) -> Result<(), String> + 'a {
-    move |schema, value, what| ctx.validate(schema, value, what).map_err(|f| f.reason)
+/// `sb-stream`'s verdict under `which` as a failure in the rules' words (the finding the
+/// proxy logs for the same stream).
+pub fn rule<T>(contract: &EventStream, which: StreamRule, verdict: Rule<T>) -> Result<T, Failure> {
+    verdict.map_err(|problem| fail(which.finding(contract, &problem).to_string()))
 }
 
 /// Content-Type, the documented head, then the format rule.
@@ -140,8 +143,7 @@ fn check_format(ctx: &Ctx<'_>, stream: &Stream<'_>) -> Outcome {
         },
     )?;
     ctx.conforms(&stream.head)?;
-    stream.judged.format(&validator(ctx))?;
-    Ok(())
+    judged(&sb_rules::format(&ctx.spec, &stream.judged))
 }
 
 /// Content-Type, then every event is JSON, valid, of a documented type; no stray lines; a
@@ -149,15 +151,19 @@ fn check_format(ctx: &Ctx<'_>, stream: &Stream<'_>) -> Outcome {
 pub async fn stream_format(ctx: &Ctx<'_>) -> Outcome {
     let stream = record(ctx, &RequestPlan::default()).await?;
     check_format(ctx, &stream)?;
-    stream.judged.ended()?;
-    Ok(())
+    rule(
+        stream.judged.contract,
+        StreamRule::Ended,
+        stream.judged.ended(),
+    )
 }
 
 /// Progress events exist, the first at `x-stream`'s start, never decreasing.
 pub async fn progress(ctx: &Ctx<'_>) -> Outcome {
     let stream = record(ctx, &RequestPlan::default()).await?;
-    stream.judged.ended()?;
-    stream.judged.progress()?;
+    let contract = stream.judged.contract;
+    rule(contract, StreamRule::Ended, stream.judged.ended())?;
+    rule(contract, StreamRule::Progress, stream.judged.progress())?;
     Ok(())
 }
 
@@ -165,15 +171,13 @@ pub async fn progress(ctx: &Ctx<'_>) -> Outcome {
 /// least one content event, valid against its own schema.
 pub async fn terminal(ctx: &Ctx<'_>) -> Outcome {
     let stream = record(ctx, &RequestPlan::default()).await?;
-    stream.judged.ended()?;
-    let last = stream.judged.succeeded()?;
     let contract = stream.judged.contract;
-    if let Some(success) = contract.semantics.as_ref().and_then(|s| s.success.as_ref())
-        && let Some(schema) = contract.event_schema(success)
-    {
-        ctx.validate(schema, last, &format!("the {success} event"))?;
-    }
-    Ok(())
+    rule(contract, StreamRule::Ended, stream.judged.ended())?;
+    rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
+    // The success event against its schema, by the rule the proxy judges each event with.
+    let index = stream.judged.events.len() - 1;
+    let data = &stream.judged.events[index].data;
+    judged(&sb_rules::event(&ctx.spec, contract, index, data).1)
 }
 
 /// Invalid input (each bound of the body broken, each required field missing: an empty
@@ -213,15 +217,15 @@ pub async fn expect_single_error_with(
     plan: &RequestPlan,
 ) -> Outcome {
     let stream = record_with(ctx, client, plan).await?;
+    // The format rule holds every event, the error event too, to its schema.
     check_format(ctx, &stream)?;
-    stream.judged.ended()?;
-    let error = stream.judged.single_error()?;
     let contract = stream.judged.contract;
-    if let Some(name) = contract.semantics.as_ref().and_then(|s| s.error.as_ref())
-        && let Some(schema) = contract.event_schema(name)
-    {
-        ctx.validate(schema, error, &format!("the {name} event"))?;
-    }
+    rule(contract, StreamRule::Ended, stream.judged.ended())?;
+    rule(
+        contract,
+        StreamRule::SingleError,
+        stream.judged.single_error(),
+    )?;
     Ok(())
 }
 
@@ -232,8 +236,12 @@ pub async fn budget(ctx: &Ctx<'_>) -> Verdict {
         Ok(stream) => stream,
         Err(failure) => return failure.into(),
     };
-    if let Err(problem) = stream.judged.ended() {
-        return fail(problem).into();
+    if let Err(failure) = rule(
+        stream.judged.contract,
+        StreamRule::Ended,
+        stream.judged.ended(),
+    ) {
+        return failure.into();
     }
     match stream.judged.within_budget(&ctx.op.slo) {
         Ok(timings) => {
