@@ -12,6 +12,9 @@
 pub mod record;
 pub mod routes;
 
+// What a violation carries: the rules' own finding type.
+pub use sb_rules::{Finding, Kind};
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -26,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures::StreamExt;
 use http::{HeaderMap, HeaderName, Method, StatusCode};
-use sb_rules::{Finding, Kind, header};
+use sb_rules::header;
 use sb_spec::{Location, Spec, media_essence};
 use sb_stream::{Judged, SseLimits, SseReader};
 use serde::Serialize;

@@ -2,7 +2,9 @@
 //! the test binary's [`Harness`] launches), requests built from the spec's examples, JSON
 //! Schema validation of every body, the check families, typed checks, and verdict recording
 //! for reports. It knows no provider and no particular API: what it checks comes from the
-//! spec model (`sb-spec`), the check table (`sb-plan`) and the stream rules (`sb-stream`).
+//! spec model (`sb-spec`), the check table (`sb-plan`), the contract rules on one exchange
+//! (`sb-rules`, shared with the validating proxy, whose findings are the failure messages)
+//! and the stream rules (`sb-stream`).
 
 pub mod cause;
 pub mod checks;
