@@ -8,6 +8,7 @@
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
+use sb_rules::StreamRule;
 
 use crate::context::Ctx;
 use crate::outcome::{Failure, Measurement, Verdict, fail};
@@ -128,8 +129,9 @@ async fn stream(ctx: &Ctx<'_>) -> Judged {
         .map_err(|f| (f, None, None))?;
     let timings = stream.judged.timings();
     let at = |f: Failure| (f, timings.first_content, timings.last);
-    stream.judged.ended().map_err(|p| at(fail(p)))?;
-    stream.judged.succeeded().map_err(|p| at(fail(p)))?;
+    let contract = stream.judged.contract;
+    super::sse::rule(contract, StreamRule::Ended, stream.judged.ended()).map_err(at)?;
+    super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded()).map_err(at)?;
     let within = stream
         .judged
         .within_budget(&ctx.op.slo)
