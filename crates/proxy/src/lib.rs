@@ -705,7 +705,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .0;
     };
 
-    // The head is judged before the body is read (a stream's body never is, whole).
+    // The head is judged as it arrives, before any body is read (a stream's never is as a
+    // whole), so a status finding previews no body.
     let (documented, head_findings) = sb_rules::response_head(&route.op, status, &headers, &[]);
     shared.report(&ex, Some(status), head_findings);
     if let (Some(documented), Some(origin)) = (documented, &origin)

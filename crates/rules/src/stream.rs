@@ -1,5 +1,5 @@
-//! The event-stream rules: each event JSON, of a documented type, valid against the event
-//! union ([`event`]); the stream made of SSE fields and holding an event ([`stream_shape`]);
+//! The event-stream rules: each event JSON, of a documented type, valid against its type's
+//! schema and the event union ([`event`]); the stream made of SSE fields and holding an event ([`stream_shape`]);
 //! and its end by `x-stream` ([`stream_end`], from `sb-stream`'s `Judged`).
 
 use sb_spec::{EventStream, Spec, escape_pointer};

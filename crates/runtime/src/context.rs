@@ -12,6 +12,8 @@ use serde_json::Value;
 
 use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{RawResponse, preview};
+use crate::target::Target;
+use crate::tokens::{TokenKind, Tokens};
 
 /// How many findings a failure names (the rest are counted).
 pub const FINDINGS_SHOWN: usize = 3;
@@ -23,8 +25,6 @@ pub fn judged(findings: &[Finding]) -> Outcome {
         None => Ok(()),
     }
 }
-use crate::target::Target;
-use crate::tokens::{TokenKind, Tokens};
 
 /// A spec compiled into a test binary (`include_str!`), so tests need no files at run time.
 #[derive(Debug, Clone, Copy)]
