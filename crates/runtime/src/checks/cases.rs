@@ -11,6 +11,7 @@ use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{self, Body, RequestPlan};
 use sb_plan::cases::{self, Case, CaseOptions, Payload};
+use sb_rules::StreamRule;
 
 /// How many cases are in flight at once (a stream's `x-slo.concurrentCalls` lowers it).
 const CONCURRENCY: usize = 8;
@@ -24,15 +25,14 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     let results = run_all(ctx, &set.positives, |plan| async move {
         if ctx.op.is_sse() {
             let stream = super::sse::record_with(ctx, client, &plan).await?;
-            stream.judged.ended()?;
-            if stream
-                .judged
-                .contract
+            let contract = stream.judged.contract;
+            super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
+            if contract
                 .semantics
                 .as_ref()
                 .is_some_and(|s| s.success.is_some())
             {
-                stream.judged.succeeded()?;
+                super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
             }
         } else {
             let response = request::send(ctx, client, &plan).await?;

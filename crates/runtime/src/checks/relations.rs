@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use sb_plan::relations::{self, BodyCase};
+use sb_rules::StreamRule;
 use sb_spec::{Expectation, Expr, Link, Location, Poll};
 use serde_json::Value;
 
@@ -82,8 +83,9 @@ async fn exchange(ctx: &Ctx<'_>, plan: &RequestPlan) -> Result<Exchange, Failure
     if ctx.op.is_sse() {
         let stream = super::sse::record(ctx, plan).await?;
         ctx.conforms(&stream.head)?;
-        stream.judged.ended()?;
-        stream.judged.succeeded()?;
+        let contract = stream.judged.contract;
+        super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
+        super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
         let content = stream.judged.content().concat();
         let events = stream
             .judged
