@@ -94,7 +94,7 @@ async fn perf_smoke_measures_every_phase_and_reports_every_row() {
     let report = std::fs::read_to_string(&path).expect("reading the smoke report back");
     let _ = std::fs::remove_file(&path);
     let rows = perf::rows(&results);
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), 13);
     for row in &rows {
         let line = format!("| {} | {} | {} |", row.metric, row.target, row.actual);
         assert!(report.contains(&line), "the report lacks the row `{line}`");
