@@ -11,7 +11,6 @@ use crate::context::Ctx;
 use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{self, Body, RequestPlan};
 use sb_plan::cases::{self, Case, CaseOptions, Payload};
-use sb_rules::StreamRule;
 
 /// How many cases are in flight at once (a stream's `x-slo.concurrentCalls` lowers it).
 const CONCURRENCY: usize = 8;
@@ -21,25 +20,9 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
     let set = cases::cases(&ctx.spec, &ctx.op, options);
     // One client for every case: building one costs more than a request to a local target.
-    let client = &client(ctx)?;
+    let client = &super::conformance::client(ctx)?;
     let results = run_all(ctx, &set.positives, |plan| async move {
-        if ctx.op.is_sse() {
-            let stream = super::sse::record_with(ctx, client, &plan).await?;
-            let contract = stream.judged.contract;
-            super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
-            if contract
-                .semantics
-                .as_ref()
-                .is_some_and(|s| s.success.is_some())
-            {
-                super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
-            }
-        } else {
-            let response = request::send(ctx, client, &plan).await?;
-            super::conformance::expect_success(ctx, &response)?;
-            ctx.conforms(&response)?;
-        }
-        Ok(())
+        super::conformance::expect_valid_success(ctx, client, &plan).await
     })
     .await;
     verdict(
@@ -57,7 +40,7 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
 pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
     let options = ctx.target.options().case_options();
     let set = cases::cases(&ctx.spec, &ctx.op, options);
-    let client = &client(ctx)?;
+    let client = &super::conformance::client(ctx)?;
     let results = run_all(ctx, &set.negatives, |plan| async move {
         if ctx.op.is_sse() {
             super::sse::expect_single_error_with(ctx, client, &plan).await
@@ -84,14 +67,6 @@ pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
     )
 }
 
-/// The client every case of the operation is sent with: a streaming one for a stream.
-fn client(ctx: &Ctx<'_>) -> Result<reqwest::Client, Failure> {
-    if ctx.op.is_sse() {
-        super::sse::streaming_client(ctx)
-    } else {
-        ctx.http()
-    }
-}
 
 /// The request a case sends: the example request with the case's body or parameter.
 pub fn plan<K>(case: &Case<K>) -> RequestPlan {

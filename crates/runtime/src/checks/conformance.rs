@@ -5,7 +5,7 @@ use futures::StreamExt;
 use sb_rules::StreamRule;
 
 use crate::context::Ctx;
-use crate::outcome::{Outcome, fail};
+use crate::outcome::{Failure, Outcome, fail};
 use crate::request::{self, RawResponse, RequestPlan};
 
 /// The positive request; for a stream, status and Content-Type are checked here and the
@@ -33,8 +33,7 @@ pub async fn variants(ctx: &Ctx<'_>) -> Outcome {
     if variants.is_empty() {
         return Err(fail("the body's schema leaves nothing to vary"));
     }
-    let client = ctx.http()?;
-    let client = &client;
+    let client = &client(ctx)?;
     // Each variant is its own exchange: a few at a time (a stream takes as long as the
     // server paces it), reported in the order the variants were made.
     let results: Vec<Outcome> = futures::stream::iter(variants)
@@ -43,45 +42,55 @@ pub async fn variants(ctx: &Ctx<'_>) -> Outcome {
                 body: request::Body::Json(variant.body),
                 ..RequestPlan::default()
             };
-            let result = if ctx.op.is_sse() {
-                async {
-                    let stream = super::sse::record(ctx, &plan).await?;
-                    let contract = stream.judged.contract;
-                    super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
-                    if contract
-                        .semantics
-                        .as_ref()
-                        .is_some_and(|s| s.success.is_some())
-                    {
-                        super::sse::rule(
-                            contract,
-                            StreamRule::Succeeded,
-                            stream.judged.succeeded(),
-                        )?;
-                    }
-                    Ok(())
-                }
+            expect_valid_success(ctx, client, &plan)
                 .await
-            } else {
-                async {
-                    let response = request::send(ctx, client, &plan).await?;
-                    expect_success(ctx, &response)?;
-                    ctx.conforms(&response)?;
-                    Ok(())
-                }
-                .await
-            };
-            result.map_err(|e: crate::outcome::Failure| {
-                fail(format!(
-                    "a valid body with {}: {}",
-                    variant.description, e.reason
-                ))
-            })
+                .map_err(|e| {
+                    fail(format!(
+                        "a valid body with {}: {}",
+                        variant.description, e.reason
+                    ))
+                })
         })
         .buffered(CONCURRENT_EXCHANGES)
         .collect()
         .await;
     results.into_iter().collect::<Result<Vec<()>, _>>()?;
+    Ok(())
+}
+
+/// The client for a check's own exchanges: without a total timeout for a stream (bounded by
+/// its budget and idle limit instead), with `--timeout-secs` for a plain operation.
+pub fn client(ctx: &Ctx<'_>) -> Result<reqwest::Client, Failure> {
+    if ctx.op.is_sse() {
+        super::sse::streaming_client(ctx)
+    } else {
+        ctx.http()
+    }
+}
+
+/// A request the spec allows gets the documented success: a JSON answer valid against its
+/// schema, or a stream that ends cleanly, in its success event where `x-stream` names one.
+pub async fn expect_valid_success(
+    ctx: &Ctx<'_>,
+    client: &reqwest::Client,
+    plan: &RequestPlan,
+) -> Outcome {
+    if ctx.op.is_sse() {
+        let stream = super::sse::record_with(ctx, client, plan).await?;
+        let contract = stream.judged.contract;
+        super::sse::rule(contract, StreamRule::Ended, stream.judged.ended())?;
+        if contract
+            .semantics
+            .as_ref()
+            .is_some_and(|s| s.success.is_some())
+        {
+            super::sse::rule(contract, StreamRule::Succeeded, stream.judged.succeeded())?;
+        }
+    } else {
+        let response = request::send(ctx, client, plan).await?;
+        expect_success(ctx, &response)?;
+        ctx.conforms(&response)?;
+    }
     Ok(())
 }
 
