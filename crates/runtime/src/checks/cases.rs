@@ -67,7 +67,6 @@ pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
     )
 }
 
-
 /// The request a case sends: the example request with the case's body or parameter.
 pub fn plan<K>(case: &Case<K>) -> RequestPlan {
     let mut plan = RequestPlan {

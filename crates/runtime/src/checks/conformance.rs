@@ -42,14 +42,12 @@ pub async fn variants(ctx: &Ctx<'_>) -> Outcome {
                 body: request::Body::Json(variant.body),
                 ..RequestPlan::default()
             };
-            expect_valid_success(ctx, client, &plan)
-                .await
-                .map_err(|e| {
-                    fail(format!(
-                        "a valid body with {}: {}",
-                        variant.description, e.reason
-                    ))
-                })
+            expect_valid_success(ctx, client, &plan).await.map_err(|e| {
+                fail(format!(
+                    "a valid body with {}: {}",
+                    variant.description, e.reason
+                ))
+            })
         })
         .buffered(CONCURRENT_EXCHANGES)
         .collect()
