@@ -166,24 +166,29 @@ red! {
 #[tokio::test]
 async fn wrong_field_type_typed() {
     let target: &'static Target = Box::leak(Box::new(broken(Fault::WrongFieldType).await));
-    let op = Op {
-        spec: GENERATION,
-        id: "listTemplates",
-    };
-    let outcome = sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
-        let client =
-            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
-        let tenant_id = t.param("tenantId")?;
-        let x_tenant_id = t.param("X-Tenant-Id")?;
-        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
-    })
-    .await;
+    let outcome = typed_list_templates(target).await;
     expect_red(
         Fault::WrongFieldType,
         "listTemplates",
         "TypedClient",
         outcome,
     );
+}
+
+/// The typed check of listTemplates through the generated client.
+async fn typed_list_templates(target: &'static Target) -> Verdict {
+    let op = Op {
+        spec: GENERATION,
+        id: "listTemplates",
+    };
+    sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
+        let client =
+            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
+        let tenant_id = t.param("tenantId")?;
+        let x_tenant_id = t.param("X-Tenant-Id")?;
+        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
+    })
+    .await
 }
 
 /// The typed check on a stream is judged by the same rules as every stream check: a stream
@@ -305,18 +310,7 @@ async fn typed_client_body_over_the_cap() {
             .await
             .expect("a provider"),
     ));
-    let op = Op {
-        spec: GENERATION,
-        id: "listTemplates",
-    };
-    let verdict = sb_runtime::evaluate_typed(target, op, |t: Typed| async move {
-        let client =
-            sitebuilder_contract::generation::Client::new_with_client(t.base_url(), t.client()?);
-        let tenant_id = t.param("tenantId")?;
-        let x_tenant_id = t.param("X-Tenant-Id")?;
-        t.json(client.list_templates(&tenant_id, &x_tenant_id).await)
-    })
-    .await;
+    let verdict = typed_list_templates(target).await;
     match verdict {
         Verdict::Fail { reason } => assert!(reason.contains("exceeds the 64-byte cap"), "{reason}"),
         other => panic!("expected a red, got {other:?}"),
