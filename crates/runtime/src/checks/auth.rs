@@ -15,23 +15,7 @@ pub async fn missing_claims(ctx: &Ctx<'_>) -> Verdict {
     if let Some(claim) = &claim {
         cases.insert(0, (TokenKind::NoTenantClaim, format!("without `{claim}`")));
     }
-    if cases.iter().any(|(kind, _)| ctx.token_of(*kind).is_none()) {
-        return Verdict::skip("cannot sign tokens for this target: pass --jwt-secret");
-    }
-    let run = async {
-        let client = ctx.http()?;
-        for (kind, what) in cases {
-            let plan = RequestPlan {
-                token: Some(kind),
-                ..RequestPlan::default()
-            };
-            let response = request::send(ctx, &client, &plan).await?;
-            ctx.error_response(&response, &[401])
-                .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
-        }
-        Ok(())
-    };
-    Verdict::from(run.await as Outcome)
+    each_refused(ctx, cases).await
 }
 
 /// Tokens just past the edge of validity: expired by a little more than the leeway the
@@ -49,23 +33,7 @@ pub async fn expiry_edge(ctx: &Ctx<'_>) -> Verdict {
             "with `nbf` ten minutes ahead".to_string(),
         ),
     ];
-    if cases.iter().any(|(kind, _)| ctx.token_of(*kind).is_none()) {
-        return Verdict::skip("cannot sign tokens for this target: pass --jwt-secret");
-    }
-    let run = async {
-        let client = ctx.http()?;
-        for (kind, what) in cases {
-            let plan = RequestPlan {
-                token: Some(kind),
-                ..RequestPlan::default()
-            };
-            let response = request::send(ctx, &client, &plan).await?;
-            ctx.error_response(&response, &[401])
-                .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
-        }
-        Ok(())
-    };
-    Verdict::from(run.await as Outcome)
+    each_refused(ctx, cases).await
 }
 
 /// Sends the example request with the bad credentials `check` names; expects 401.
@@ -91,6 +59,32 @@ pub async fn rejects(ctx: &Ctx<'_>, check: Check) -> Verdict {
     let run = async {
         let response = request::send(ctx, &ctx.http()?, &plan).await?;
         ctx.error_response(&response, &[401])?;
+        Ok(())
+    };
+    Verdict::from(run.await as Outcome)
+}
+
+/// Sends the example request once with each kind of token; each must get 401 with an Error
+/// body. Skipped when this target's tokens cannot be signed.
+async fn each_refused(
+    ctx: &Ctx<'_>,
+    cases: impl IntoIterator<Item = (TokenKind, String)>,
+) -> Verdict {
+    let cases: Vec<(TokenKind, String)> = cases.into_iter().collect();
+    if cases.iter().any(|(kind, _)| ctx.token_of(*kind).is_none()) {
+        return Verdict::skip("cannot sign tokens for this target: pass --jwt-secret");
+    }
+    let run = async {
+        let client = ctx.http()?;
+        for (kind, what) in cases {
+            let plan = RequestPlan {
+                token: Some(kind),
+                ..RequestPlan::default()
+            };
+            let response = request::send(ctx, &client, &plan).await?;
+            ctx.error_response(&response, &[401])
+                .map_err(|e| crate::outcome::fail(format!("a token {what}: {}", e.reason)))?;
+        }
         Ok(())
     };
     Verdict::from(run.await as Outcome)
