@@ -8,7 +8,7 @@
 use sb_spec::Location;
 
 use crate::context::{Ctx, judged};
-use crate::outcome::{Outcome, ensure, fail};
+use crate::outcome::{Failure, Outcome, ensure, fail};
 use crate::request::{self, RawResponse, RequestPlan};
 
 /// An origin no Site Builder deployment allows.
@@ -112,19 +112,24 @@ pub fn disallowed_origins(allowed: &str) -> Vec<String> {
     origins
 }
 
-/// The positive request with an allowed Origin exposes every header its response documents
-/// (other than the CORS-safelisted ones) in Access-Control-Expose-Headers: without it a
-/// browser hides the header from the page, although it is on the wire.
-pub async fn expose_headers(ctx: &Ctx<'_>, origin: &str) -> Outcome {
+/// The positive request sent with `Origin: origin`: its head (a stream is not read).
+async fn from_origin(ctx: &Ctx<'_>, origin: &str) -> Result<RawResponse, Failure> {
     let plan = RequestPlan {
         headers: vec![("Origin".into(), origin.to_string())],
         ..RequestPlan::default()
     };
-    let response = if ctx.op.is_sse() {
-        super::sse::open(ctx, &plan).await.map(|(head, _)| head)?
+    if ctx.op.is_sse() {
+        super::sse::open(ctx, &plan).await.map(|(head, _)| head)
     } else {
-        request::send(ctx, &ctx.http()?, &plan).await?
-    };
+        request::send(ctx, &ctx.http()?, &plan).await
+    }
+}
+
+/// The positive request with an allowed Origin exposes every header its response documents
+/// (other than the CORS-safelisted ones) in Access-Control-Expose-Headers: without it a
+/// browser hides the header from the page, although it is on the wire.
+pub async fn expose_headers(ctx: &Ctx<'_>, origin: &str) -> Outcome {
+    let response = from_origin(ctx, origin).await?;
     let documented = ctx.documented(&response)?;
     judged(&sb_rules::expose_headers(documented, &response.headers))
 }
@@ -132,15 +137,7 @@ pub async fn expose_headers(ctx: &Ctx<'_>, origin: &str) -> Outcome {
 /// The positive request with an allowed Origin carries Access-Control-Allow-Origin.
 pub async fn actual_response(ctx: &Ctx<'_>, origin: &str) -> Outcome {
     let origin = origin.to_string();
-    let plan = RequestPlan {
-        headers: vec![("Origin".into(), origin.clone())],
-        ..RequestPlan::default()
-    };
-    let response = if ctx.op.is_sse() {
-        super::sse::open(ctx, &plan).await.map(|(head, _)| head)?
-    } else {
-        request::send(ctx, &ctx.http()?, &plan).await?
-    };
+    let response = from_origin(ctx, &origin).await?;
     ctx.documented(&response)?;
     judged(&sb_rules::cors(
         &sb_rules::cors_pointer(&ctx.op),
