@@ -386,6 +386,21 @@ impl<'a> Generator<'a> {
         })
     }
 
+    /// A validator of `field` without `constraint` (and, for a bound, its exclusive twin),
+    /// so a candidate can be shown to break that constraint and nothing else; `None` when
+    /// the field does not state it.
+    fn without(&self, field: &Field, constraint: Constraint) -> Option<sb_spec::Validator> {
+        field.schema.get(constraint.keyword())?;
+        let mut without = field.schema.clone();
+        without.remove(constraint.keyword());
+        match constraint {
+            Constraint::Minimum => without.remove("exclusiveMinimum"),
+            Constraint::Maximum => without.remove("exclusiveMaximum"),
+            _ => None,
+        };
+        self.spec.validator(&Value::Object(without)).ok()
+    }
+
     fn body_valid(&self, body: &Value) -> bool {
         self.spec
             .validator(&self.body_schema)
@@ -519,12 +534,7 @@ impl<'a> Generator<'a> {
                 Constraint::MaxLength,
                 Constraint::Enum,
             ] {
-                if field.schema.get(constraint.keyword()).is_none() {
-                    continue;
-                }
-                let mut without = field.schema.clone();
-                without.remove(constraint.keyword());
-                let Ok(loose) = self.spec.validator(&Value::Object(without)) else {
+                let Some(loose) = self.without(&field, constraint) else {
                     continue;
                 };
                 let found = self
@@ -926,18 +936,7 @@ impl<'a> Generator<'a> {
             Constraint::Enum,
             Constraint::Type,
         ] {
-            if field.schema.get(constraint.keyword()).is_none() {
-                continue;
-            }
-            let mut without = field.schema.clone();
-            without.remove(constraint.keyword());
-            if constraint == Constraint::Minimum {
-                without.remove("exclusiveMinimum");
-            }
-            if constraint == Constraint::Maximum {
-                without.remove("exclusiveMaximum");
-            }
-            let Ok(loose) = self.spec.validator(&Value::Object(without)) else {
+            let Some(loose) = self.without(field, constraint) else {
                 continue;
             };
             let found = self

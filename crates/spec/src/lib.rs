@@ -16,6 +16,8 @@ mod tenancy;
 pub use cors::{Cors, cors_safelisted};
 pub use endpoint::Endpoint;
 pub use error::SpecError;
+/// What [`Spec::validator`] returns: a compiled JSON Schema of the spec.
+pub use jsonschema::Validator;
 pub use lint::{Problem, Scope, lint, lint_str, operation_problems};
 pub use load::{Spec, escape_pointer, read_text};
 pub use model::{
