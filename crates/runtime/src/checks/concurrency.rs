@@ -44,8 +44,13 @@ pub async fn budget(ctx: &Ctx<'_>) -> Verdict {
     }
     let calls = declared as usize;
     let wanted_pct = slo.concurrent_success_pct.unwrap_or(100).min(100);
+    // One client for every call (a stream's has no total timeout; its budget bounds it).
+    let client = match super::conformance::client(ctx) {
+        Ok(client) => client,
+        Err(failure) => return failure.into(),
+    };
     let started = Instant::now();
-    let results = join_all((0..calls).map(|_| one(ctx))).await;
+    let results = join_all((0..calls).map(|_| one(ctx, &client))).await;
     let wall = started.elapsed();
 
     let ok = results.iter().filter(|c| c.problem.is_none()).count();
@@ -99,11 +104,11 @@ pub async fn budget(ctx: &Ctx<'_>) -> Verdict {
 }
 
 /// One example call, judged against the operation's own budget.
-async fn one(ctx: &Ctx<'_>) -> Call {
+async fn one(ctx: &Ctx<'_>, client: &reqwest::Client) -> Call {
     let outcome = if ctx.op.is_sse() {
-        stream(ctx).await
+        stream(ctx, client).await
     } else {
-        plain(ctx).await
+        plain(ctx, client).await
     };
     match outcome {
         Ok((first, last)) => Call {
@@ -123,8 +128,8 @@ type Judged = Result<(Duration, Duration), (Failure, Option<Duration>, Option<Du
 
 /// A stream read to its end: it must end with its success event, within firstChunkMs and
 /// lastChunkMs.
-async fn stream(ctx: &Ctx<'_>) -> Judged {
-    let stream = super::sse::record(ctx, &RequestPlan::default())
+async fn stream(ctx: &Ctx<'_>, client: &reqwest::Client) -> Judged {
+    let stream = super::sse::record_with(ctx, client, &RequestPlan::default())
         .await
         .map_err(|f| (f, None, None))?;
     let timings = stream.judged.timings();
@@ -142,9 +147,8 @@ async fn stream(ctx: &Ctx<'_>) -> Judged {
 
 /// A plain call: the documented success within maxMs (or p95Ms, the tightest budget a
 /// single call can be held to, when no maxMs is given).
-async fn plain(ctx: &Ctx<'_>) -> Judged {
-    let client = ctx.http().map_err(|f| (f, None, None))?;
-    let response = request::send(ctx, &client, &RequestPlan::default())
+async fn plain(ctx: &Ctx<'_>, client: &reqwest::Client) -> Judged {
+    let response = request::send(ctx, client, &RequestPlan::default())
         .await
         .map_err(|f| (f, None, None))?;
     let elapsed = response.elapsed;
