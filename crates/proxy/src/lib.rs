@@ -237,8 +237,6 @@ fn copy_headers(from: &HeaderMap) -> HeaderMap {
 impl Proxy {
     /// Binds `bind` (use 127.0.0.1 and port 0) and serves in the current runtime.
     pub async fn start(config: Config, bind: SocketAddr) -> Result<Proxy, String> {
-        // rustls needs a process-wide crypto provider for an https upstream.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut allowed_origins = config.allowed_origins.clone();
         for spec in &config.specs {
             if let Ok(Some(cors)) = spec.cors() {
@@ -263,7 +261,7 @@ impl Proxy {
         };
         let recorder = Recorder::open(config.record.as_deref(), &config.consumer)?;
         // No total timeout: streams may run long; heads and bodies are bounded per read.
-        let client = reqwest::Client::builder()
+        let client = sb_stream::tls::client_builder()
             .connect_timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -49,7 +49,7 @@ async fn setup(config: Config, record: Option<std::path::PathBuf>) -> Setup {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    sb_stream::tls::client_builder()
         .timeout(Duration::from_secs(30))
         .build()
         .expect("a client")

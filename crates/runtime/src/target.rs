@@ -422,19 +422,10 @@ async fn probe(base_url: &str) -> Result<(), String> {
 }
 
 fn client_builder(read_timeout: Duration) -> reqwest::ClientBuilder {
-    install_crypto_provider();
-    reqwest::Client::builder()
+    sb_stream::tls::client_builder()
         .connect_timeout(Duration::from_secs(5))
         .read_timeout(read_timeout)
         .redirect(reqwest::redirect::Policy::none())
-}
-
-/// rustls needs a process-wide crypto provider for https targets; ring is the one built in.
-fn install_crypto_provider() {
-    static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 /// Waits until the deployment answers any HTTP request, polling with a deadline. A target

@@ -7,6 +7,7 @@
 pub mod body;
 pub mod reader;
 pub mod rules;
+pub mod tls;
 
 pub use reader::{MAX_STREAM_BYTES, SseEvent, SseLimits, SseReader, SseRecording, StreamEnd};
 pub use rules::{Event, Judged, Rule, Timings, is_terminal, limits};

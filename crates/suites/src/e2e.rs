@@ -237,7 +237,7 @@ pub async fn logo_then_page(target: &Target) -> Outcome {
 
 /// Fetches a logo URL as an `<img>` would (no token) and checks it is an SVG.
 async fn fetch_svg(api: &Api, url: &str) -> Outcome {
-    let client = reqwest::Client::builder()
+    let client = sb_stream::tls::client_builder()
         .timeout(api.call_timeout())
         .build()
         .map_err(|e| Failure::new(format!("cannot build an HTTP client: {e}")))?;

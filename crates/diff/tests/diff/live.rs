@@ -109,8 +109,7 @@ async fn serve(stub: Stub) -> String {
 }
 
 fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
+    sb_stream::tls::client_builder()
         .connect_timeout(Duration::from_secs(5))
         .build()
         .unwrap()

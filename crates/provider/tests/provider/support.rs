@@ -29,11 +29,10 @@ pub fn fast_config() -> Config {
 }
 
 pub fn client() -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Client::builder()
+    sb_stream::tls::client_builder()
         .timeout(Duration::from_secs(20))
         .build()
-        .expect("a reqwest client without TLS roots builds")
+        .expect("a reqwest client builds")
 }
 
 pub async fn start_with(config: Config) -> Result<Ctx> {
