@@ -39,8 +39,11 @@ async fn broken(fault: Fault) -> Target {
         deployment_step: Duration::from_millis(20),
         ..Config::default()
     };
+    // Deployments here take a few 20 ms steps: a stuck one is plain after 2 s, not the
+    // spec's 20 s.
     let options = TargetOptions {
         sse_idle_secs: 2,
+        poll_timeout_ms: Some(2_000),
         ..TargetOptions::default()
     };
     sb_suites::harness::embedded(config, options)

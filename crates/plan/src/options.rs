@@ -51,6 +51,22 @@ pub struct TargetOptions {
     #[arg(long, env = "SB_CASES", default_value_t = crate::cases::DEFAULT_CASES,
           value_parser = parse_cases)]
     pub cases: usize,
+    /// Longest wait in milliseconds for each `x-poll` relation to reach its final value, in
+    /// place of the spec's `timeoutMs` (1 to 120000). The spec's value is the contract; a
+    /// shorter one fails a stuck resource sooner in a quick loop against a fast target.
+    #[arg(long, env = "SB_POLL_TIMEOUT_MS", value_parser = parse_poll_timeout)]
+    pub poll_timeout_ms: Option<u64>,
+}
+
+/// `--poll-timeout-ms`: from 1 to the longest `timeoutMs` a spec may declare.
+fn parse_poll_timeout(text: &str) -> Result<u64, String> {
+    let max = sb_spec::relations::POLL_MAX_TIMEOUT_MS;
+    match text.parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "`{text}` is not a number of milliseconds from 1 to {max}"
+        )),
+    }
 }
 
 /// `--cases`: a whole number from 1 to [`crate::cases::MAX_CASES`].
@@ -82,6 +98,7 @@ impl Default for TargetOptions {
             jwt_leeway_secs: 60,
             seed: crate::cases::DEFAULT_SEED,
             cases: crate::cases::DEFAULT_CASES,
+            poll_timeout_ms: None,
         }
     }
 }
@@ -118,6 +135,7 @@ impl TargetOptions {
             cases: var("SB_CASES")
                 .and_then(|v| parse_cases(&v).ok())
                 .unwrap_or(defaults.cases),
+            poll_timeout_ms: var("SB_POLL_TIMEOUT_MS").and_then(|v| parse_poll_timeout(&v).ok()),
         }
     }
 
@@ -133,6 +151,9 @@ impl TargetOptions {
             ("SB_SEED", self.seed.to_string()),
             ("SB_CASES", self.cases.to_string()),
         ];
+        if let Some(ms) = self.poll_timeout_ms {
+            env.push(("SB_POLL_TIMEOUT_MS", ms.to_string()));
+        }
         let optional = [
             ("SB_BASE_URL", &self.base_url),
             ("SB_JWT_SECRET", &self.jwt_secret),
@@ -162,5 +183,34 @@ impl TargetOptions {
             Some(url) => url.clone(),
             None => "embedded reference provider".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poll_timeout_is_bounded_and_carried_to_the_test_binaries() {
+        assert_eq!(parse_poll_timeout("2000"), Ok(2000));
+        for bad in ["0", "120001", "-5", "soon"] {
+            let error = parse_poll_timeout(bad).expect_err(bad);
+            assert!(error.contains(bad) && error.contains("120000"), "{error}");
+        }
+        let options = TargetOptions {
+            poll_timeout_ms: Some(1500),
+            ..TargetOptions::default()
+        };
+        assert!(
+            options
+                .to_env()
+                .contains(&("SB_POLL_TIMEOUT_MS", "1500".to_string()))
+        );
+        assert!(
+            !TargetOptions::default()
+                .to_env()
+                .iter()
+                .any(|(name, _)| *name == "SB_POLL_TIMEOUT_MS")
+        );
     }
 }

@@ -358,11 +358,16 @@ struct Polled {
 }
 
 /// Reads the linked operation every `interval_ms` until `poll.pointer` is in `until`, for at
-/// most `timeout_ms` (each read also bounded by the target's timeout).
+/// most `timeout_ms`, or `--poll-timeout-ms` when given (each read also bounded by the
+/// target's timeout).
 async fn poll_until(linked: &Ctx<'_>, plan: &RequestPlan, poll: &Poll) -> Result<Polled, Failure> {
     let started = Instant::now();
     let interval = Duration::from_millis(poll.interval_ms);
-    let timeout = Duration::from_millis(poll.timeout_ms);
+    let (timeout_ms, whose) = match linked.target.options().poll_timeout_ms {
+        Some(ms) => (ms, "--poll-timeout-ms"),
+        None => (poll.timeout_ms, "x-poll"),
+    };
+    let timeout = Duration::from_millis(timeout_ms);
     let mut polls = 0u32;
     loop {
         polls += 1;
@@ -382,14 +387,13 @@ async fn poll_until(linked: &Ctx<'_>, plan: &RequestPlan, poll: &Poll) -> Result
         }
         if started.elapsed() + interval > timeout {
             return Err(fail(format!(
-                "{} {} is still {} after {polls} polls, {:.1} s (x-poll: until {}, every {} ms, within {} ms)",
+                "{} {} is still {} after {polls} polls, {:.1} s (x-poll: until {}, every {} ms; within {timeout_ms} ms by {whose})",
                 linked.op.id,
                 poll.pointer,
                 show(&value),
                 started.elapsed().as_secs_f64(),
                 list(&poll.until),
                 poll.interval_ms,
-                poll.timeout_ms
             )));
         }
         tokio::time::sleep(interval).await;
