@@ -215,7 +215,7 @@ impl Stream for Bounded {
 /// `impl ClientHooks for &Client {}` by auto-ref specialization. Call it next to the
 /// generated code, in a crate that depends on `progenitor-client` 0.15 and `reqwest` 0.13:
 ///
-/// ```ignore
+/// ```text
 /// mod my_api {
 ///     include!(concat!(env!("OUT_DIR"), "/my_api.rs"));
 ///     sb_stream::bounded_hooks!(Client);
