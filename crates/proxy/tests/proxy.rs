@@ -224,34 +224,34 @@ async fn first_byte(url: &str, token: &str) -> (Duration, Duration) {
 }
 
 #[tokio::test]
-async fn time_to_first_streamed_byte_through_the_proxy_is_close_to_direct() {
-    // The default pacing: the first chunk after ~150 ms, as a real generation.
+async fn the_proxy_streams_as_it_receives() {
+    // The default pacing: the first chunk after ~150 ms, the whole page after ~1.3 s, as a
+    // real generation. A proxy that buffered the stream would deliver its first byte only
+    // at the end. (Timings are printed for a look; they are measured, not asserted, beyond
+    // that.)
     let config = Config {
         pacing: Pacing::default(),
         ..Config::default()
     };
     let s = setup(config, None).await;
-    // One warm-up each, so schema compilation and connection setup are not measured.
-    first_byte(&s.upstream, &s.token).await;
-    first_byte(&s.proxy.url(), &s.token).await;
-    let mut direct = Vec::new();
-    let mut proxied = Vec::new();
-    for _ in 0..3 {
-        direct.push(first_byte(&s.upstream, &s.token).await);
-        proxied.push(first_byte(&s.proxy.url(), &s.token).await);
-    }
+    let proxy_url = s.proxy.url();
+    let ((direct_first, direct_whole), (proxied_first, proxied_whole)) = tokio::join!(
+        first_byte(&s.upstream, &s.token),
+        first_byte(&proxy_url, &s.token)
+    );
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let median = |v: &mut Vec<(Duration, Duration)>, f: fn(&(Duration, Duration)) -> Duration| {
-        let mut xs: Vec<f64> = v.iter().map(|x| ms(f(x))).collect();
-        xs.sort_by(f64::total_cmp);
-        xs[xs.len() / 2]
-    };
     println!(
         "time to first streamed byte: direct {:.2} ms, through the proxy {:.2} ms; whole stream: direct {:.1} ms, proxied {:.1} ms",
-        median(&mut direct, |x| x.0),
-        median(&mut proxied, |x| x.0),
-        median(&mut direct, |x| x.1),
-        median(&mut proxied, |x| x.1),
+        ms(direct_first),
+        ms(proxied_first),
+        ms(direct_whole),
+        ms(proxied_whole),
+    );
+    assert!(
+        proxied_first * 2 < proxied_whole,
+        "the first byte came through the proxy after {:.1} ms of a {:.1} ms stream: the proxy held the stream back",
+        ms(proxied_first),
+        ms(proxied_whole)
     );
     let summary = s.proxy.stop().await.expect("stops");
     println!("{summary}");
