@@ -72,14 +72,14 @@ async fn perf_smoke_measures_every_phase_and_reports_every_row() {
     );
 
     let load = &results.load;
-    assert_eq!(load.requests, 20);
+    assert_eq!(load.requests, 8);
     assert!(
         load.error_rate() < share(&results, &perf::load::OPERATIONS, Key::ErrorPct),
         "{:?}",
         load.error_kinds
     );
     let per_operation: u64 = load.per_operation.iter().map(|o| o.requests).sum();
-    assert_eq!(per_operation, 20);
+    assert_eq!(per_operation, 8);
 
     let meta = ReportMeta {
         environment: perf::report::environment_of(target.options().base_url.as_deref()),

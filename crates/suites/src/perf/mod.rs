@@ -77,7 +77,7 @@ impl PerfConfig {
             concurrent_generations: 3,
             logo_samples: 1,
             load: LoadConfig {
-                duration: Duration::from_secs(5),
+                duration: Duration::from_secs(2),
                 ..LoadConfig::at(240)
             },
         }
