@@ -65,7 +65,8 @@ fn resolved_features(
     features
 }
 
-/// `cargo xtask` (`cargo run -p xtask`) and the commands it forwards (`cargo run -p sb-cli`)
+/// `cargo xtask` (`cargo run -p xtask --no-default-features`) and the commands it forwards
+/// (`cargo run -p xtask --bin xtask-tools`, `cargo run -p sb-cli`)
 /// resolve features for their own package only. Where they would give a shared dependency
 /// fewer features than `cargo test --workspace` does, they would build a variant of their
 /// own (and of everything above it) on a fresh clone: crates/workspace-hack adds the
@@ -74,8 +75,15 @@ fn resolved_features(
 fn xtask_and_the_cli_share_the_workspace_build() {
     let edges = ["-e", "normal,build"];
     let workspace = resolved_features(&["--workspace", "-e", "normal,build,dev"]);
-    for package in ["xtask", "sb-cli"] {
-        let alone = resolved_features(&[&["-p", package][..], &edges[..]].concat());
+    // The light `cargo xtask` binary, xtask with its tools, the CLI.
+    let commands: [&[&str]; 3] = [
+        &["-p", "xtask", "--no-default-features"],
+        &["-p", "xtask"],
+        &["-p", "sb-cli"],
+    ];
+    for command in commands {
+        let package = command.join(" ");
+        let alone = resolved_features(&[command, &edges[..]].concat());
         let missing: Vec<String> = alone
             .iter()
             .filter(|(dep, variants)| {
@@ -89,7 +97,7 @@ fn xtask_and_the_cli_share_the_workspace_build() {
             .collect();
         assert!(
             missing.is_empty(),
-            "`cargo run -p {package}` resolves these dependencies with other features than `cargo test --workspace`, so it would build them again: {missing:#?}; add the workspace's features to crates/workspace-hack/Cargo.toml"
+            "`cargo run {package}` resolves these dependencies with other features than `cargo test --workspace`, so it would build them again: {missing:#?}; add the workspace's features to crates/workspace-hack/Cargo.toml"
         );
     }
 }

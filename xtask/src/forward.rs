@@ -1,5 +1,8 @@
-//! Forwarding to the `sitebuilder` binary (`crates/cli`) for the commands that link the
-//! provider and the typed clients.
+//! Forwarding a command to another binary of the workspace: `xtask-tools` (this package's
+//! `tools` feature) for the commands that read specs and generate, the `sitebuilder` binary
+//! (`crates/cli`) for those that link the provider and the typed clients.
+
+use std::process::ExitStatus;
 
 use anyhow::Context;
 
@@ -19,32 +22,40 @@ impl Rest {
     }
 }
 
-/// Runs `sitebuilder ARGS` through cargo with extra environment; returns whether it
-/// succeeded. Ctrl-C reaches both processes, so `serve` still shuts down gracefully.
-pub fn run(args: &[String], env: &[(&str, String)]) -> anyhow::Result<bool> {
-    let status = crate::cargo::command()
+/// Runs `sitebuilder ARGS` through cargo with extra environment; returns how it ended.
+/// Ctrl-C reaches both processes, so `serve` still shuts down gracefully.
+pub fn run(args: &[String], env: &[(&str, String)]) -> anyhow::Result<ExitStatus> {
+    cargo_run(&["--package", "sb-cli", "--bin", "sitebuilder"], args, env)
+}
+
+/// Runs `xtask-tools ARGS` (`gen`, `k6`, `lint`, `diff`, `compat`) through cargo; returns
+/// how it ended (it printed its own errors).
+pub fn tools(args: &[String]) -> anyhow::Result<ExitStatus> {
+    cargo_run(&["--package", "xtask", "--bin", "xtask-tools"], args, &[])
+}
+
+fn cargo_run(
+    binary: &[&str],
+    args: &[String],
+    env: &[(&str, String)],
+) -> anyhow::Result<ExitStatus> {
+    crate::cargo::command()
         .current_dir(crate::workspace_root())
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "sb-cli",
-            "--bin",
-            "sitebuilder",
-            "--",
-        ])
+        .args(["run", "--quiet"])
+        .args(binary)
+        .arg("--")
         .args(args)
         .envs(env.iter().map(|(k, v)| (k, v)))
         .status()
-        .context("cannot run cargo to start the `sitebuilder` binary")?;
-    Ok(status.success())
+        .with_context(|| format!("cannot run cargo to start {}", binary.join(" ")))
 }
 
-/// Exits with 1 when the forwarded command failed (it printed its own error).
-pub fn exit_with(success: bool) -> anyhow::Result<()> {
-    if success {
+/// Exits with the forwarded command's own exit code when it failed (it printed its own
+/// error: 2 for a usage error, 1 for a red result).
+pub fn exit_with(status: ExitStatus) -> anyhow::Result<()> {
+    if status.success() {
         Ok(())
     } else {
-        std::process::exit(1)
+        std::process::exit(status.code().unwrap_or(1))
     }
 }

@@ -9,9 +9,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use sb_plan::TargetOptions;
-use sb_plan::record::{self, CheckRecord};
-use sb_plan::report;
+use sb_report::TargetOptions;
+use sb_report::record::{self, CheckRecord};
+use sb_report::report;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,7 +35,7 @@ pub fn report_dir(root: &Path) -> PathBuf {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = xtask::workspace_root();
     let dir = report_dir(&root);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     if let Some(url) = &args.target.base_url {
@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if totals.fail > 0 {
         let unreachable = records
             .iter()
-            .filter(|r| r.reason.starts_with(sb_plan::outcome::UNREACHABLE))
+            .filter(|r| r.reason.starts_with(sb_report::outcome::UNREACHABLE))
             .count();
         let why = if unreachable > 0 {
             format!(" ({unreachable} of them not run: the target stopped answering)")
@@ -132,7 +132,7 @@ pub fn run_suites(
 ) -> anyhow::Result<Vec<CheckRecord>> {
     let results = dir.join("results.jsonl");
     let _ = std::fs::remove_file(&results);
-    let mut command = crate::cargo::command();
+    let mut command = xtask::cargo::command();
     command
         .current_dir(root)
         // `--workspace`, as `cargo test` builds: the same feature set, so neither rebuilds

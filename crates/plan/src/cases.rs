@@ -38,13 +38,8 @@ use serde_json::{Map, Value, json};
 use crate::examples::{self, MAX_ITEMS, MAX_LEN};
 use crate::negative;
 
-/// The seed used when none is given (`--seed`, `SB_SEED`).
-pub const DEFAULT_SEED: u64 = 16;
-/// Cases per operation and check when no budget is given (`--cases`, `SB_CASES`): every
-/// positive and negative of the three specs fits, and the suite stays fast.
-pub const DEFAULT_CASES: usize = 32;
-/// The largest budget accepted; larger ones are clamped to it.
-pub const MAX_CASES: usize = 512;
+/// The default seed and budget, and the largest budget (the options live in `sb-report`).
+pub use sb_report::options::{DEFAULT_CASES, DEFAULT_SEED, MAX_CASES};
 /// The most fields of one body the generator walks.
 pub const MAX_FIELDS: usize = 128;
 /// How deep into nested objects and arrays the generator walks.
@@ -64,6 +59,16 @@ pub struct CaseOptions {
     /// The most cases per operation, for positives and negatives each (clamped to
     /// `1..=MAX_CASES`).
     pub budget: usize,
+}
+
+impl From<&crate::TargetOptions> for CaseOptions {
+    /// The seed and budget a run's options give.
+    fn from(options: &crate::TargetOptions) -> Self {
+        CaseOptions {
+            seed: options.seed,
+            budget: options.cases,
+        }
+    }
 }
 
 impl Default for CaseOptions {

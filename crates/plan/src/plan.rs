@@ -3,46 +3,7 @@
 
 use sb_spec::{Operation, Spec};
 
-/// A family of checks, as columns of the verify table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    Conformance,
-    Auth,
-    Tenancy,
-    Cors,
-    Errors,
-    Sse,
-    Relations,
-    Performance,
-}
-
-impl Family {
-    /// Every family, in table order.
-    pub const ALL: [Family; 8] = [
-        Family::Conformance,
-        Family::Auth,
-        Family::Tenancy,
-        Family::Cors,
-        Family::Errors,
-        Family::Sse,
-        Family::Relations,
-        Family::Performance,
-    ];
-
-    /// Its name in tables and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Conformance => "conformance",
-            Family::Auth => "auth",
-            Family::Tenancy => "tenancy",
-            Family::Cors => "cors",
-            Family::Errors => "errors",
-            Family::Sse => "sse",
-            Family::Relations => "relations",
-            Family::Performance => "perf",
-        }
-    }
-}
+pub use sb_report::Family;
 
 /// Whether a check applies to an operation: `Err` says why not, in words a user can act on.
 pub type Applicability = Result<(), String>;

@@ -17,7 +17,7 @@ const CONCURRENCY: usize = 8;
 
 /// Each generated valid input gets the documented success, never a 4xx or 5xx.
 pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
-    let options = ctx.target.options().case_options();
+    let options = sb_plan::cases::CaseOptions::from(ctx.target.options());
     let set = cases::cases(&ctx.spec, &ctx.op, options);
     // One client for every case: building one costs more than a request to a local target.
     let client = &super::conformance::client(ctx)?;
@@ -38,7 +38,7 @@ pub async fn positive(ctx: &Ctx<'_>) -> Outcome {
 /// Each generated invalid input gets a documented 4xx with an Error body (a stream: its
 /// single error event).
 pub async fn negative(ctx: &Ctx<'_>) -> Outcome {
-    let options = ctx.target.options().case_options();
+    let options = sb_plan::cases::CaseOptions::from(ctx.target.options());
     let set = cases::cases(&ctx.spec, &ctx.op, options);
     let client = &super::conformance::client(ctx)?;
     let results = run_all(ctx, &set.negatives, |plan| async move {

@@ -112,7 +112,7 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
         (Some(old), Some(new), None) => sb_diff::diff_files(old, new)
             .with_context(|| format!("cannot diff {} against {}", old.display(), new.display()))?,
         (None, None, Some(rev)) => {
-            let root = crate::workspace_root();
+            let root = xtask::workspace_root();
             let spec_dir = args
                 .spec_dir
                 .clone()

@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = xtask::workspace_root();
     let started = Instant::now();
     let (outputs, summary) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => foreign(spec, out)?,

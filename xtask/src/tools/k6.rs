@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             (std::env::current_dir()?, vec![(output, script)])
         }
         _ => {
-            let root = crate::workspace_root();
+            let root = xtask::workspace_root();
             let outputs = k6::project_outputs(&root)?;
             (root, outputs)
         }

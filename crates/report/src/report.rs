@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::Family;
 use crate::outcome::Status;
-use crate::plan::Family;
 use crate::record::CheckRecord;
 
 /// Counts of a run.

@@ -45,10 +45,10 @@ pub struct TargetOptions {
     pub jwt_leeway_secs: u64,
     /// Seed of the generated inputs (`generated_positive`, `generated_negative`): the same
     /// seed gives the same cases; a failure names the seed it ran with.
-    #[arg(long, env = "SB_SEED", default_value_t = crate::cases::DEFAULT_SEED)]
+    #[arg(long, env = "SB_SEED", default_value_t = DEFAULT_SEED)]
     pub seed: u64,
     /// Most generated cases per operation, for valid and for invalid inputs each (1 to 512).
-    #[arg(long, env = "SB_CASES", default_value_t = crate::cases::DEFAULT_CASES,
+    #[arg(long, env = "SB_CASES", default_value_t = DEFAULT_CASES,
           value_parser = parse_cases)]
     pub cases: usize,
     /// Longest wait in milliseconds for each `x-poll` relation to reach its final value, in
@@ -60,7 +60,7 @@ pub struct TargetOptions {
 
 /// `--poll-timeout-ms`: from 1 to the longest `timeoutMs` a spec may declare.
 fn parse_poll_timeout(text: &str) -> Result<u64, String> {
-    let max = sb_spec::relations::POLL_MAX_TIMEOUT_MS;
+    let max = MAX_POLL_TIMEOUT_MS;
     match text.parse::<u64>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!(
@@ -69,14 +69,25 @@ fn parse_poll_timeout(text: &str) -> Result<u64, String> {
     }
 }
 
-/// `--cases`: a whole number from 1 to [`crate::cases::MAX_CASES`].
+/// `--cases`: a whole number from 1 to [`MAX_CASES`].
 fn parse_cases(text: &str) -> Result<usize, String> {
-    let max = crate::cases::MAX_CASES;
+    let max = MAX_CASES;
     match text.parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!("`{text}` is not a number of cases from 1 to {max}")),
     }
 }
+
+/// The seed of the generated inputs when none is given (`--seed`, `SB_SEED`).
+pub const DEFAULT_SEED: u64 = 16;
+/// Generated cases per operation and check when no budget is given (`--cases`, `SB_CASES`):
+/// every positive and negative of the three specs fits, and the suite stays fast.
+pub const DEFAULT_CASES: usize = 32;
+/// The largest budget of generated cases accepted; larger ones are clamped to it.
+pub const MAX_CASES: usize = 512;
+/// The longest `--poll-timeout-ms`: the longest `timeoutMs` a spec's `x-poll` may declare
+/// (`sb_spec::relations::POLL_MAX_TIMEOUT_MS`, held equal by a test in `sb-plan`).
+pub const MAX_POLL_TIMEOUT_MS: u64 = 120_000;
 
 /// The default cap on one response body: 16 MiB, far above any Site Builder answer and far
 /// below what would strain a CI machine running checks in parallel.
@@ -96,8 +107,8 @@ impl Default for TargetOptions {
             sse_idle_secs: 15,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             jwt_leeway_secs: 60,
-            seed: crate::cases::DEFAULT_SEED,
-            cases: crate::cases::DEFAULT_CASES,
+            seed: DEFAULT_SEED,
+            cases: DEFAULT_CASES,
             poll_timeout_ms: None,
         }
     }
@@ -167,14 +178,6 @@ impl TargetOptions {
                 .filter_map(|(name, value)| value.clone().map(|v| (name, v))),
         );
         env
-    }
-
-    /// The seed and budget of the generated inputs.
-    pub fn case_options(&self) -> crate::cases::CaseOptions {
-        crate::cases::CaseOptions {
-            seed: self.seed,
-            budget: self.cases,
-        }
     }
 
     /// A short description for reports: "embedded reference provider" or the base URL.

@@ -69,7 +69,7 @@ fn consumer_files(args: &Args, root: &Path) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Prints the report; returns whether anything is missing or changed.
 fn execute(args: &Args) -> anyhow::Result<bool> {
-    let root = crate::workspace_root();
+    let root = xtask::workspace_root();
     let spec_dir = args
         .spec_dir
         .clone()
@@ -109,7 +109,7 @@ fn execute(args: &Args) -> anyhow::Result<bool> {
             forwarded.push("--consumer".into());
             forwarded.push(file.display().to_string());
         }
-        let live_ok = crate::forward::run(&forwarded, &args.target.to_env())?;
+        let live_ok = xtask::forward::run(&forwarded, &args.target.to_env())?.success();
         failed |= !live_ok;
     }
     Ok(failed)
