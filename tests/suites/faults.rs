@@ -2,7 +2,7 @@
 //! provider with exactly the fault that breaks it, for the reason it names. The providers
 //! stream without pacing and deploy in 20 ms steps, so the suite stays fast (the two faults
 //! that only show at a realistic pace get a paced stream or longer steps); polling
-//! deadlines are 5 s and a silent stream counts as stalled after 3 s.
+//! deadlines are 3 s and a silent stream counts as stalled after 2 s.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -24,8 +24,8 @@ async fn broken(fault: Fault, adjust: impl FnOnce(&mut Config)) -> &'static Targ
     };
     adjust(&mut config);
     let options = TargetOptions {
-        timeout_secs: 5,
-        sse_idle_secs: 3,
+        timeout_secs: 3,
+        sse_idle_secs: 2,
         ..TargetOptions::default()
     };
     let target = sb_suites::harness::embedded(config, options)

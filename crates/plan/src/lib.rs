@@ -1,7 +1,8 @@
 //! What the contract tests check, derived from the specs alone, with no HTTP and no provider:
-//! the check plan, invalid inputs and examples made from schemas, the target options, and
-//! the results and reports of a run. The emitter and `cargo xtask` build on this crate only,
-//! so they keep working while a spec change breaks code compiled against the typed clients.
+//! the check plan, invalid inputs and examples made from schemas (and, re-exported from
+//! `sb-report`, the target options and the results and reports of a run). The emitter and
+//! `cargo xtask`'s tools build on this crate only, so they keep working while a spec change
+//! breaks code compiled against the typed clients.
 
 pub mod cases;
 pub mod encode;
