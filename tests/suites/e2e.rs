@@ -1,7 +1,5 @@
 //! The end-to-end scenarios (seed worker 4) against the shared target.
 
-use sb_provider::{Config, Pacing};
-use sb_runtime::{Target, TargetOptions};
 use sb_suites::e2e;
 
 use crate::green;
@@ -26,26 +24,12 @@ async fn version_history() {
     green(e2e::version_history).await;
 }
 
-/// Eleven generations one after another. Against the embedded provider, a provider of its
-/// own that streams without pacing: the order of versions does not depend on the pace, and
-/// eleven paced streams took ten seconds, the longest wait of `cargo test`. Against a
-/// deployment (`SB_BASE_URL`), that deployment.
+/// Eleven generations one after another, against an unpaced provider when embedded: the
+/// order of versions does not depend on the pace, and eleven paced streams took ten seconds,
+/// the longest wait of `cargo test`.
 #[tokio::test]
 async fn many_versions() {
-    let options = TargetOptions::from_env();
-    if options.base_url.is_some() {
-        return green(e2e::many_versions).await;
-    }
-    let config = Config {
-        pacing: Pacing::instant(),
-        ..Config::default()
-    };
-    let target: &'static Target = Box::leak(Box::new(
-        sb_suites::harness::embedded(config, options)
-            .await
-            .unwrap_or_else(|e| panic!("no provider: {e}")),
-    ));
-    if let Err(failure) = e2e::many_versions(target).await {
+    if let Err(failure) = e2e::many_versions(crate::unpaced_or_shared().await).await {
         panic!("{}", failure.reason);
     }
 }

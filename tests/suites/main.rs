@@ -33,3 +33,24 @@ where
         ),
     }
 }
+
+/// The shared target when the suites run against a deployment (`SB_BASE_URL`); otherwise an
+/// embedded provider of the caller's own that streams without pacing, for the checks whose
+/// verdict does not depend on the pace (the shared provider paces streams as a real
+/// generation does, which makes every stream take about a second).
+pub async fn unpaced_or_shared() -> &'static Target {
+    let options = sb_runtime::TargetOptions::from_env();
+    if options.base_url.is_some() {
+        return Target::shared(&sb_suites::harness::EMBEDDED)
+            .unwrap_or_else(|e| panic!("no target: {e}"));
+    }
+    let config = sb_provider::Config {
+        pacing: sb_provider::Pacing::instant(),
+        ..sb_provider::Config::default()
+    };
+    Box::leak(Box::new(
+        sb_suites::harness::embedded(config, options)
+            .await
+            .unwrap_or_else(|e| panic!("no provider: {e}")),
+    ))
+}

@@ -1,8 +1,7 @@
-//! A short run of the whole performance suite against the shared target: it asserts the
-//! counts, the error rates and that the report holds every row. Timings are measured by
-//! `cargo xtask perf`, not asserted here.
+//! A short run of the whole performance suite (against an unpaced provider when embedded,
+//! the deployment otherwise): it asserts the counts, the error rates and that the report
+//! holds every row. Timings are measured by `cargo xtask perf`, not asserted here.
 
-use sb_runtime::Target;
 use sb_suites::budget::Key;
 use sb_suites::perf::{self, PerfConfig, PerfResults, ReportMeta};
 
@@ -17,8 +16,7 @@ fn share(results: &PerfResults, operations: &[&str], key: Key) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perf_smoke_measures_every_phase_and_reports_every_row() {
-    let target =
-        Target::shared(&sb_suites::harness::EMBEDDED).unwrap_or_else(|e| panic!("no target: {e}"));
+    let target = crate::unpaced_or_shared().await;
     let config = PerfConfig::smoke();
     let results = perf::run(target, &config, &|_| {})
         .await
