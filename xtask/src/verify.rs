@@ -20,14 +20,14 @@ pub struct Args {
     /// Also run the performance budgets (`x-slo`) of every operation.
     #[arg(long)]
     pub perf: bool,
-    /// Tests run at once (default: 8 for the functional checks, which mostly wait on the
+    /// Tests run at once (default: 16 for the functional checks, which mostly wait on the
     /// target, and 1 for the `--perf` budgets, so no sample waits behind another's).
     #[arg(long)]
     pub test_threads: Option<usize>,
 }
 
 /// Functional checks run at once by default.
-const FUNCTIONAL_THREADS: usize = 8;
+const FUNCTIONAL_THREADS: usize = 16;
 
 /// Where reports go.
 pub fn report_dir(root: &Path) -> PathBuf {
