@@ -1,11 +1,19 @@
 //! The streaming, end-to-end and performance-smoke suites of `crates/suites` against the
 //! shared target (the embedded provider unless `SB_BASE_URL` is set), and `faults`: each
-//! check shown red against a provider with the fault that breaks it.
+//! check shown red against a provider with the fault that breaks it. The library's own
+//! tests, which need no target (budgets, the contract as read, streams, the load's summary,
+//! the performance report), are here too, so `sb-suites` is not built a second time for
+//! unit tests.
 
+mod budget;
 mod compat_live;
+mod contract;
 mod e2e;
 mod faults;
+mod load;
 mod perf_smoke;
+mod report;
+mod stream;
 mod streaming;
 
 use std::future::Future;

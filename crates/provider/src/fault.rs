@@ -162,26 +162,3 @@ impl FromStr for Fault {
             })
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_round_trip_and_are_unique() {
-        let mut seen = BTreeSet::new();
-        for fault in Fault::ALL {
-            assert_eq!(fault.name().parse::<Fault>().unwrap(), *fault);
-            assert_eq!(fault.to_string(), fault.name());
-            assert!(seen.insert(fault.name()), "duplicate name {fault}");
-            assert!(!fault.description().is_empty());
-        }
-    }
-
-    #[test]
-    fn unknown_name_lists_known_ones() {
-        let err = "no-such-fault".parse::<Fault>().unwrap_err();
-        assert!(err.to_string().contains("unknown fault `no-such-fault`"));
-        assert!(err.to_string().contains("sse-stall"));
-    }
-}

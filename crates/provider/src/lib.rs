@@ -45,6 +45,24 @@ pub use logo::DEMO_LOGO_ID;
 
 use state::{AppState, Lifecycle};
 
+/// The provider's parts, for its own tests of them without a server (tests/provider/): not
+/// an API, free to change.
+// pub for the integration tests (tests/provider/)
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::analysis::{Analysis, Issue, Severity, analyse};
+    pub use crate::auth::Verifier;
+    pub use crate::cors::allowed;
+    pub use crate::demo::{THRESHOLD_HTML, THRESHOLD_SITE, threshold_brand};
+    pub use crate::edge::is_generation;
+    pub use crate::error::ApiError;
+    pub use crate::logo::{draw, is_logo_id, logo_id, preview};
+    pub use crate::page::{DEFAULT_TEMPLATE, Template, render, template};
+    pub use crate::routes::deployments::{Misreport, status_at};
+    pub use crate::store::{Brand, DeploymentRow};
+    pub use crate::validate::{Invalid, deployment_request, generation_request, logo_request};
+}
+
 /// How long [`RunningProvider::shutdown`] waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 

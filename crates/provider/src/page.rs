@@ -221,35 +221,3 @@ pub fn render(prompt: &str, template: &Template, brand: &Brand, include_logo: bo
     ));
     chunks
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_is_deterministic_escaped_and_has_the_logo() {
-        let brand = Brand {
-            primary: Some("#0066CC".into()),
-            secondary: Some("#FF6600".into()),
-            logo: Some("http://127.0.0.1:1/v1/agents/logos/logo-0123456789abcdef".into()),
-        };
-        let t = template("ecommerce-sale").unwrap();
-        let a = render("<b>Summer</b> sale", t, &brand, true).concat();
-        assert_eq!(a, render("<b>Summer</b> sale", t, &brand, true).concat());
-        assert!(a.contains("&lt;b&gt;Summer"));
-        assert!(!a.contains("<b>"));
-        assert!(a.contains(
-            "<img class=\"logo\" src=\"http://127.0.0.1:1/v1/agents/logos/logo-0123456789abcdef\""
-        ));
-        assert!(a.contains("#0066CC") && a.contains("#FF6600"));
-        let without = render("x", t, &brand, false).concat();
-        assert!(!without.contains("<img"));
-    }
-
-    #[test]
-    fn catalogue_has_the_seed_template_and_the_default() {
-        assert!(template("ecommerce-sale").is_some());
-        assert!(template(DEFAULT_TEMPLATE).is_some());
-        assert!(template("nope").is_none());
-    }
-}

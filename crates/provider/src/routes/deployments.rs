@@ -22,15 +22,20 @@ use crate::validate;
 pub const DEPLOY_THRESHOLD: f64 = 8.0;
 
 /// How a faulty provider misreports a deployment's progress.
+// pub for the integration tests (tests/provider/deployments.rs)
+#[doc(hidden)]
 #[derive(Clone, Copy, Default)]
-struct Misreport {
+pub struct Misreport {
     /// `deployment-stuck`: always PENDING.
-    stuck: bool,
+    pub stuck: bool,
     /// `deployment-skips-in-progress`: IN_PROGRESS is reported as PENDING.
-    skip_in_progress: bool,
+    pub skip_in_progress: bool,
 }
 
-fn status_at(
+/// The status `d` reports at `now`, and since when.
+// pub for the integration tests (tests/provider/deployments.rs)
+#[doc(hidden)]
+pub fn status_at(
     d: &DeploymentRow,
     now: DateTime<Utc>,
     misreport: Misreport,
@@ -157,49 +162,4 @@ pub async fn get_deployment(
             ApiError::not_found(format!("no deployment `{deployment_id}` for this tenant"))
         })?;
     render(&state, &row, StatusCode::OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_follows_age() {
-        let created = Utc::now();
-        let d = DeploymentRow {
-            id: "d".into(),
-            tenant: "t".into(),
-            site_id: "s".into(),
-            environment: "staging".into(),
-            created_at: created,
-            step_ms: 100,
-            url: "https://x/".into(),
-        };
-        let at = |ms| {
-            status_at(
-                &d,
-                created + TimeDelta::milliseconds(ms),
-                Misreport::default(),
-            )
-            .0
-        };
-        assert_eq!(at(0), vt::DeploymentStatus::Pending);
-        assert_eq!(at(150), vt::DeploymentStatus::InProgress);
-        assert_eq!(at(250), vt::DeploymentStatus::Succeeded);
-        let stuck = Misreport {
-            stuck: true,
-            ..Misreport::default()
-        };
-        assert_eq!(
-            status_at(&d, created + TimeDelta::seconds(9), stuck).0,
-            vt::DeploymentStatus::Pending
-        );
-        let skipping = Misreport {
-            skip_in_progress: true,
-            ..Misreport::default()
-        };
-        let skipped = |ms| status_at(&d, created + TimeDelta::milliseconds(ms), skipping).0;
-        assert_eq!(skipped(150), vt::DeploymentStatus::Pending);
-        assert_eq!(skipped(250), vt::DeploymentStatus::Succeeded);
-    }
 }

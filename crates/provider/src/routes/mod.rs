@@ -1,7 +1,8 @@
 //! The router and what every operation shares: authorisation, tenant checks, body reading.
 
 mod agents;
-mod deployments;
+// pub(crate) for `internals` (lib.rs), for the integration tests (tests/provider/)
+pub(crate) mod deployments;
 mod generation;
 mod lenient;
 mod validation;

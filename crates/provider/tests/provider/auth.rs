@@ -1,11 +1,16 @@
 //! Each authentication failure answers 401 with an Error body; RS256 tokens are accepted
-//! from a JWKS file (the key pair under tests/fixtures/ is a test-only key).
+//! from a JWKS file (the key pair under tests/fixtures/ is a test-only key). The verifier
+//! is also tested alone, without a server.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use sb_provider::internals::Verifier;
+use sb_provider::{Fault, Faults, JwtConfig, dev_token};
 use serde_json::{Value, json};
 
 use crate::support::{Ctx, assert_error, fast_config, start, start_faulty, start_with};
@@ -281,4 +286,51 @@ async fn auth_faults_change_behaviour() -> Result<()> {
             .starts_with("text/plain")
     );
     Ok(())
+}
+
+/// A request's headers carrying `token` (for the verifier alone, without a server).
+fn headers(token: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    h
+}
+
+#[test]
+fn dev_token_round_trips() {
+    let jwt = JwtConfig::default();
+    let v = Verifier::new(&jwt).unwrap();
+    let token = dev_token(&jwt, "test-tenant", "alice", Duration::from_secs(60));
+    let caller = v.authenticate(&headers(&token), &Faults::new()).unwrap();
+    assert_eq!(caller.tenant, "test-tenant");
+    assert_eq!(caller.subject, "alice");
+}
+
+#[test]
+fn wrong_secret_and_issuer_are_refused() {
+    let jwt = JwtConfig::default();
+    let other = JwtConfig {
+        hs256_secret: "other".into(),
+        ..JwtConfig::default()
+    };
+    let v = Verifier::new(&jwt).unwrap();
+    let token = dev_token(&other, "t", "s", Duration::from_secs(60));
+    let err = v
+        .authenticate(&headers(&token), &Faults::new())
+        .unwrap_err();
+    assert_eq!(err.status, http::StatusCode::UNAUTHORIZED);
+    assert!(err.message.contains("signature"), "{}", err.message);
+    let strict = Verifier::new(&JwtConfig {
+        issuer: Some("https://issuer.example".into()),
+        ..JwtConfig::default()
+    })
+    .unwrap();
+    let token = dev_token(&jwt, "t", "s", Duration::from_secs(60));
+    assert!(
+        strict
+            .authenticate(&headers(&token), &Faults::new())
+            .is_err()
+    );
+    let faults: Faults = [Fault::AcceptBadSignature].into();
+    let token = dev_token(&other, "t", "s", Duration::from_secs(60));
+    assert!(v.authenticate(&headers(&token), &faults).is_ok());
 }

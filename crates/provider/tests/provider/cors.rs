@@ -1,7 +1,10 @@
-//! CORS: preflights from allowed and disallowed origins, and actual responses.
+//! CORS: preflights from allowed and disallowed origins, and actual responses; the default
+//! origin patterns, without a server.
 
 use anyhow::Result;
 use reqwest::Method;
+use sb_provider::CorsConfig;
+use sb_provider::internals::allowed;
 
 use crate::support::{Ctx, start, start_faulty};
 
@@ -160,4 +163,33 @@ async fn cors_faults_change_behaviour() -> Result<()> {
         .is_some()
     );
     Ok(())
+}
+
+/// The default origin patterns, without a server.
+#[test]
+fn default_patterns() {
+    let p = CorsConfig::default().allowed_origins;
+    for ok in [
+        "https://kimmyai.io",
+        "https://app.kimmyai.io",
+        "https://a.b.kimmyai.io",
+        "http://localhost:3000",
+        "http://localhost:5173",
+    ] {
+        assert!(allowed(&p, ok), "{ok}");
+    }
+    for bad in [
+        "https://evil.example",
+        "http://kimmyai.io",
+        "https://kimmyai.io.evil.example",
+        "https://evilkimmyai.io",
+        "https://.kimmyai.io",
+        "http://localhost",
+        "http://localhost:",
+        "http://localhost:80x",
+        "https://localhost:3000",
+        "null",
+    ] {
+        assert!(!allowed(&p, bad), "{bad}");
+    }
 }

@@ -1,6 +1,7 @@
 //! A selection of faults really change behaviour (auth, tenancy and CORS faults are
-//! covered next to their checks).
+//! covered next to their checks), and every fault has a unique name that round-trips.
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -308,4 +309,23 @@ async fn generation_state_mid_stream_fault() -> Result<()> {
     let (mid, _, _) = state_while_streaming(&[GenerationStateInvalidMidStream]).await?;
     assert_eq!(mid["status"], "RUNNING");
     Ok(())
+}
+
+/// Fault names, without a server.
+#[test]
+fn names_round_trip_and_are_unique() {
+    let mut seen = BTreeSet::new();
+    for fault in Fault::ALL {
+        assert_eq!(fault.name().parse::<Fault>().unwrap(), *fault);
+        assert_eq!(fault.to_string(), fault.name());
+        assert!(seen.insert(fault.name()), "duplicate name {fault}");
+        assert!(!fault.description().is_empty());
+    }
+}
+
+#[test]
+fn unknown_name_lists_known_ones() {
+    let err = "no-such-fault".parse::<Fault>().unwrap_err();
+    assert!(err.to_string().contains("unknown fault `no-such-fault`"));
+    assert!(err.to_string().contains("sse-stall"));
 }
