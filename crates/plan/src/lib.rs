@@ -16,14 +16,3 @@ pub mod relations;
 pub use plan::{Applicability, Check, Family, Subject};
 pub use sb_report::{Failure, Measurement, Outcome, Status, TargetOptions, Verdict};
 pub use sb_report::{options, outcome, record, report};
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn poll_timeout_option_is_bounded_as_the_spec_extension() {
-        assert_eq!(
-            sb_report::options::MAX_POLL_TIMEOUT_MS,
-            sb_spec::relations::POLL_MAX_TIMEOUT_MS
-        );
-    }
-}

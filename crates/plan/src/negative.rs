@@ -285,7 +285,8 @@ pub fn unknown_id(spec: &Spec, op: &Operation) -> Option<(String, String)> {
 }
 
 /// `logo-3f9a1c2b7d4e5f60` -> `logo-0000000000000000`: same shape, almost surely unknown.
-fn zero_trailing_hex(example: &str) -> String {
+#[doc(hidden)] // pub for the integration tests (crates/runtime/tests/runtime/plan/negative.rs)
+pub fn zero_trailing_hex(example: &str) -> String {
     let keep = example
         .trim_end_matches(|c: char| c.is_ascii_hexdigit())
         .len();
@@ -361,7 +362,8 @@ fn property(spec: &Spec, schema: &Map<String, Value>, name: &str) -> Option<Valu
     spec.resolve(prop, "").ok().cloned()
 }
 
-pub(crate) fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
+#[doc(hidden)] // pub for the integration tests (crates/runtime/tests/runtime/plan/negative.rs)
+pub fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
     Some(match prop.get("type")?.as_str()? {
         "string" => json!(12345),
         "integer" | "number" => json!("not-a-number"),
@@ -374,7 +376,8 @@ pub(crate) fn wrong_type(prop: &Map<String, Value>) -> Option<Value> {
 
 /// Values just outside the property's bounds; bounds too large to exceed within
 /// [`MAX_LEN`]/[`MAX_ITEMS`] give none (see the module docs).
-fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value> {
+#[doc(hidden)] // pub for the integration tests (crates/runtime/tests/runtime/plan/negative.rs)
+pub fn out_of_range(prop: &Map<String, Value>, example: Option<&Value>) -> Vec<Value> {
     let number = |key: &str| prop.get(key).and_then(Value::as_f64);
     let count = |key: &str| prop.get(key).and_then(Value::as_u64);
     let integer = prop.get("type").and_then(Value::as_str) == Some("integer");
@@ -420,61 +423,11 @@ fn invalid_among(spec: &Spec, prop: &Map<String, Value>, candidates: Vec<Value>)
 }
 
 /// The first 40 characters of a value's JSON, for descriptions.
-fn short(value: &Value) -> String {
+#[doc(hidden)] // pub for the integration tests (crates/runtime/tests/runtime/plan/negative.rs)
+pub fn short(value: &Value) -> String {
     let text = value.to_string();
     match text.char_indices().nth(40) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zeroes_the_trailing_hex_run() {
-        assert_eq!(
-            zero_trailing_hex("logo-3f9a1c2b7d4e5f60"),
-            "logo-0000000000000000"
-        );
-        assert_eq!(zero_trailing_hex("gen-demo-0001"), "gen-demo-0000");
-        assert_eq!(zero_trailing_hex("v1"), "v0");
-    }
-
-    #[test]
-    fn wrong_type_changes_the_json_type() {
-        let prop = json!({"type": "integer"});
-        assert_eq!(
-            wrong_type(prop.as_object().unwrap()),
-            Some(json!("not-a-number"))
-        );
-    }
-
-    #[test]
-    fn huge_bounds_give_no_huge_values() {
-        for prop in [
-            json!({"type": "string", "maxLength": 2_147_483_647}),
-            json!({"type": "string", "maxLength": u64::MAX}),
-            json!({"type": "string", "minLength": 1_000_000_000_000_u64}),
-            json!({"type": "array", "maxItems": 2_147_483_647}),
-            json!({"type": "array", "maxItems": u64::MAX}),
-        ] {
-            assert_eq!(
-                out_of_range(prop.as_object().unwrap(), None),
-                Vec::<Value>::new(),
-                "{prop}"
-            );
-        }
-        let prop = json!({"type": "integer", "maximum": 1e300, "minimum": -1e300});
-        assert_eq!(out_of_range(prop.as_object().unwrap(), None).len(), 2);
-        assert_eq!(short(&json!("é".repeat(50))).chars().count(), 41);
-    }
-
-    #[test]
-    fn out_of_range_respects_integer_bounds() {
-        let prop = json!({"type": "integer", "minimum": 1, "maximum": 8});
-        let values = out_of_range(prop.as_object().unwrap(), None);
-        assert_eq!(values, vec![json!(9), json!(0)]);
     }
 }

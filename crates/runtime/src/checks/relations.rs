@@ -181,7 +181,8 @@ impl Exchange {
 }
 
 /// JSON equality, numbers compared by value (4 equals 4.0).
-fn same(a: &Value, b: &Value) -> bool {
+#[doc(hidden)] // pub for the integration tests (tests/runtime/checks/relations.rs)
+pub fn same(a: &Value, b: &Value) -> bool {
     match (a.as_f64(), b.as_f64()) {
         (Some(x), Some(y)) if a.is_number() && b.is_number() => (x - y).abs() < 1e-9,
         _ => a == b,
@@ -189,7 +190,8 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// A short rendering of a value for messages (long strings cut, with their length).
-fn show(value: &Value) -> String {
+#[doc(hidden)] // pub for the integration tests (tests/runtime/checks/relations.rs)
+pub fn show(value: &Value) -> String {
     match value {
         Value::String(s) if s.chars().count() > 80 => format!(
             "{:?}... ({} characters)",
@@ -202,7 +204,8 @@ fn show(value: &Value) -> String {
 
 /// Where two long strings first differ (`; they differ from character 1537: ...`), so a
 /// small change in a large page is visible; empty for anything else.
-fn first_difference(actual: &Value, expected: &Value) -> String {
+#[doc(hidden)] // pub for the integration tests (tests/runtime/checks/relations.rs)
+pub fn first_difference(actual: &Value, expected: &Value) -> String {
     let (Some(a), Some(b)) = (actual.as_str(), expected.as_str()) else {
         return String::new();
     };
@@ -504,24 +507,4 @@ pub async fn default_applied(ctx: &Ctx<'_>) -> Outcome {
         invariants_hold(ctx, Some(case)).await?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_compare_by_value_and_long_strings_are_cut() {
-        assert!(same(&Value::from(4), &serde_json::json!(4.0)));
-        assert!(!same(&Value::from(4), &Value::from("4")));
-        assert!(show(&Value::String("x".repeat(200))).ends_with("(200 characters)"));
-        let long = "x".repeat(100);
-        assert_eq!(
-            first_difference(
-                &Value::String(format!("{long}ab")),
-                &Value::String(format!("{long}a"))
-            ),
-            "; they differ from character 101: \"b\" against \"\""
-        );
-    }
 }

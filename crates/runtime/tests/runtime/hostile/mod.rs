@@ -3,7 +3,8 @@
 //! verdict, within the configured limit plus a margin, naming the cause, in a short message.
 //!
 //! `cargo test` runs the fast ones; those that wait for a timeout, and the 200 MB body, run
-//! with `SB_HOSTILE_SLOW=1` (`.ci/run` sets it).
+//! with `SB_HOSTILE_SLOW=1` (`.ci/run` sets it: `cargo test --workspace --test runtime
+//! hostile::`).
 
 mod server;
 
@@ -18,7 +19,7 @@ use serde_json::{Value, json};
 use server::Misbehaviour::{self, *};
 
 const SPEC: SpecSource = SpecSource {
-    file: "crates/runtime/tests/hostile/spec.yaml",
+    file: "crates/runtime/tests/runtime/hostile/spec.yaml",
     text: include_str!("spec.yaml"),
 };
 const GET_ITEM: Op = Op {
