@@ -86,7 +86,8 @@ pub const DEFAULT_CASES: usize = 32;
 /// The largest budget of generated cases accepted; larger ones are clamped to it.
 pub const MAX_CASES: usize = 512;
 /// The longest `--poll-timeout-ms`: the longest `timeoutMs` a spec's `x-poll` may declare
-/// (`sb_spec::relations::POLL_MAX_TIMEOUT_MS`, held equal by a test in `sb-plan`).
+/// (`sb_spec::relations::POLL_MAX_TIMEOUT_MS`, held equal by a test in
+/// `crates/runtime/tests/runtime/plan`).
 pub const MAX_POLL_TIMEOUT_MS: u64 = 120_000;
 
 /// The default cap on one response body: 16 MiB, far above any Site Builder answer and far
